@@ -1,0 +1,305 @@
+import { DecodeError, EncodeError } from '../errors/index.js';
+import { type BodyDecoder, type BodyEncoder, compileLayout } from './codegen.js';
+import type { Layout } from './layout.js';
+import { xxhash32 } from './xxhash32.js';
+
+/**
+ * Frame layout (little-endian), for every record:
+ *
+ * | offset | size | field                                             |
+ * |-------:|-----:|---------------------------------------------------|
+ * | 0      | 4    | frame length in bytes, header and checksum included |
+ * | 4      | 1    | kind id                                           |
+ * | 5      | 1    | schema version                                    |
+ * | 6      | 2    | flags (reserved, 0)                               |
+ * | 8      | 8    | tsEvent, int64 µs                                 |
+ * | 16     | 8    | tsInit, int64 µs                                  |
+ * | 24     | n    | body, in the kind/version's layout                |
+ * | 24+n   | 4    | xxHash32 (seed 0) of bytes [0, 24+n)              |
+ */
+export const FRAME_HEADER_SIZE = 24;
+/** Bytes after the body: the xxHash32 check value. */
+export const FRAME_TRAILER_SIZE = 4;
+/** The smallest possible frame. */
+export const MIN_FRAME_SIZE = FRAME_HEADER_SIZE + FRAME_TRAILER_SIZE;
+/** The largest frame a decoder accepts (64 MiB): a larger length field means corruption. */
+export const MAX_FRAME_SIZE = 64 * 1024 * 1024;
+
+/** One version of a record kind's binary layout. */
+export interface VersionDefinition {
+  /** Version number, 1..255, as written in the frame. */
+  readonly v: number;
+  /** Body layout for this version. */
+  readonly layout: Layout;
+  /**
+   * Converts a decoded record of this version into the next version's shape. Every version but
+   * the newest has one, so old bytes always decode to the current type.
+   */
+  readonly upgrade?: (record: Record<string, unknown>) => Record<string, unknown>;
+}
+
+/** A record kind: its name, its frame id and all its versions, oldest first. */
+export interface KindDefinition {
+  readonly kind: string;
+  /** Frame kind id, 1..255. Never reused. */
+  readonly id: number;
+  readonly versions: readonly VersionDefinition[];
+}
+
+/** The fields every encodable record has. */
+export interface FramedRecord {
+  readonly kind: string;
+  readonly v: number;
+  readonly tsEvent: number;
+  readonly tsInit: number;
+}
+
+interface CompiledVersion {
+  readonly v: number;
+  readonly decode: BodyDecoder;
+  readonly upgrade: ((record: Record<string, unknown>) => Record<string, unknown>) | undefined;
+}
+
+interface CompiledKind {
+  readonly kind: string;
+  readonly id: number;
+  readonly current: number;
+  readonly encode: BodyEncoder;
+  readonly versions: (CompiledVersion | undefined)[];
+}
+
+/**
+ * A binary codec for a set of record kinds: compact little-endian frames with a versioned header
+ * and an xxHash32 check value, decoded with full bounds checking. Decoding bytes that are truncated or corrupt
+ * throws {@link DecodeError} with the kind and byte offset; it never returns garbage.
+ *
+ * Use the ready-made {@link eventCodec} for canonical events; construct one only for your own
+ * record kinds.
+ */
+export class EventCodec<E extends FramedRecord> {
+  readonly #byName = new Map<string, CompiledKind>();
+  readonly #byId: (CompiledKind | undefined)[] = new Array(256).fill(undefined);
+  #encBytes: Uint8Array | undefined;
+  #encView: DataView | undefined;
+  #decBytes: Uint8Array | undefined;
+  #decView: DataView | undefined;
+  #scratch = new Uint8Array(4096);
+
+  constructor(definitions: readonly KindDefinition[]) {
+    for (const def of definitions) {
+      if (!Number.isInteger(def.id) || def.id < 1 || def.id > 255)
+        throw new Error(`${def.kind}: kind id must be 1..255`);
+      if (this.#byId[def.id] !== undefined) throw new Error(`${def.kind}: kind id ${def.id} already used`);
+      if (this.#byName.has(def.kind)) throw new Error(`${def.kind}: defined twice`);
+      if (def.versions.length === 0) throw new Error(`${def.kind}: no versions`);
+      const versions: (CompiledVersion | undefined)[] = [];
+      let previous = 0;
+      let encode: BodyEncoder | undefined;
+      def.versions.forEach((ver, i) => {
+        const last = i === def.versions.length - 1;
+        if (!Number.isInteger(ver.v) || ver.v <= previous || ver.v > 255) {
+          throw new Error(`${def.kind}: versions must increase within 1..255`);
+        }
+        if (!last && ver.upgrade === undefined)
+          throw new Error(`${def.kind} v${ver.v}: an older version needs upgrade()`);
+        previous = ver.v;
+        const compiled = compileLayout(def.kind, ver.v, ver.layout);
+        versions[ver.v] = { v: ver.v, decode: compiled.decode, upgrade: ver.upgrade };
+        if (last) encode = compiled.encode;
+      });
+      const compiled: CompiledKind = {
+        kind: def.kind,
+        id: def.id,
+        current: previous,
+        encode: encode!,
+        versions,
+      };
+      this.#byName.set(def.kind, compiled);
+      this.#byId[def.id] = compiled;
+    }
+  }
+
+  /** The kinds this codec knows, with their ids and current versions. */
+  kinds(): { kind: string; id: number; version: number }[] {
+    return [...this.#byName.values()].map((k) => ({ kind: k.kind, id: k.id, version: k.current }));
+  }
+
+  /** The frame kind id of `kind`, or `undefined` if unknown. */
+  kindId(kind: string): number | undefined {
+    return this.#byName.get(kind)?.id;
+  }
+
+  /** The kind name of a frame kind id, or `undefined` if unknown. */
+  kindName(id: number): string | undefined {
+    return this.#byId[id]?.kind;
+  }
+
+  /**
+   * Encodes `record` into `target` at `offset`. Returns the number of bytes written, or -1 when
+   * `target` has too little room (nothing meaningful is written then; grow and retry). Throws
+   * {@link EncodeError} when a field cannot be encoded. The hot-path form: no allocation.
+   */
+  encodeInto(record: E, target: Uint8Array, offset = 0): number {
+    const def = this.#byName.get(record.kind);
+    if (def === undefined) throw new EncodeError(String(record.kind), 'kind', 'unknown record kind');
+    if (record.v !== def.current) {
+      throw new EncodeError(
+        def.kind,
+        'v',
+        `only the current version ${def.current} is written, got ${record.v}`,
+      );
+    }
+    const start = offset;
+    const end = target.length;
+    if (end - start < MIN_FRAME_SIZE) return -1;
+    let dv = this.#encView;
+    if (target !== this.#encBytes || dv === undefined) {
+      dv = new DataView(target.buffer, target.byteOffset, target.byteLength);
+      this.#encBytes = target;
+      this.#encView = dv;
+    }
+    const tsEvent = record.tsEvent;
+    const tsInit = record.tsInit;
+    if (!Number.isSafeInteger(tsEvent) || tsEvent < 0)
+      throw new EncodeError(def.kind, 'tsEvent', `expected integer µs, got ${tsEvent}`);
+    if (!Number.isSafeInteger(tsInit) || tsInit < 0)
+      throw new EncodeError(def.kind, 'tsInit', `expected integer µs, got ${tsInit}`);
+    target[start + 4] = def.id;
+    target[start + 5] = def.current;
+    target[start + 6] = 0;
+    target[start + 7] = 0;
+    dv.setUint32(start + 8, tsEvent >>> 0, true);
+    dv.setUint32(start + 12, Math.floor(tsEvent / 4294967296), true);
+    dv.setUint32(start + 16, tsInit >>> 0, true);
+    dv.setUint32(start + 20, Math.floor(tsInit / 4294967296), true);
+    const bodyEnd = def.encode(record, dv, target, start + FRAME_HEADER_SIZE, end - FRAME_TRAILER_SIZE);
+    if (bodyEnd < 0) return -1;
+    const length = bodyEnd + FRAME_TRAILER_SIZE - start;
+    if (length > MAX_FRAME_SIZE)
+      throw new EncodeError(def.kind, '(frame)', `frame of ${length} bytes exceeds ${MAX_FRAME_SIZE}`);
+    dv.setUint32(start, length, true);
+    dv.setUint32(bodyEnd, xxhash32(dv, target, start, bodyEnd), true);
+    return length;
+  }
+
+  /** Encodes `record` into a new `Uint8Array` of exactly its frame length. */
+  encode(record: E): Uint8Array {
+    for (;;) {
+      const n = this.encodeInto(record, this.#scratch, 0);
+      if (n >= 0) return this.#scratch.slice(0, n);
+      if (this.#scratch.length >= MAX_FRAME_SIZE * 2) {
+        throw new EncodeError(record.kind, '(frame)', `frame exceeds ${MAX_FRAME_SIZE} bytes`);
+      }
+      this.#scratch = new Uint8Array(this.#scratch.length * 2);
+    }
+  }
+
+  /**
+   * Reads and validates the frame header at `offset`, returning the frame's total length. Throws
+   * {@link DecodeError} if the header is truncated or impossible. Does not verify the checksum.
+   */
+  frameLength(bytes: Uint8Array, offset = 0): number {
+    const available = bytes.length - offset;
+    if (available < 4) {
+      throw new DecodeError(
+        'DECODE_TRUNCATED',
+        `need 4 bytes of frame length, have ${Math.max(0, available)}`,
+        undefined,
+        offset,
+      );
+    }
+    const length =
+      (bytes[offset]! |
+        (bytes[offset + 1]! << 8) |
+        (bytes[offset + 2]! << 16) |
+        (bytes[offset + 3]! << 24)) >>>
+      0;
+    const kind = available > 4 ? this.#byId[bytes[offset + 4]!]?.kind : undefined;
+    if (length < MIN_FRAME_SIZE || length > MAX_FRAME_SIZE) {
+      throw new DecodeError('DECODE_CORRUPT', `impossible frame length ${length}`, kind, offset);
+    }
+    if (available < length) {
+      throw new DecodeError(
+        'DECODE_TRUNCATED',
+        `frame of ${length} bytes but only ${available} remain`,
+        kind,
+        offset + available,
+      );
+    }
+    return length;
+  }
+
+  /**
+   * Decodes the frame at `offset`. Older versions are upgraded to the current shape. Throws
+   * {@link DecodeError} on truncated, corrupt, unknown or too-new input.
+   */
+  decode(bytes: Uint8Array, offset = 0): E {
+    const length = this.frameLength(bytes, offset);
+    const bodyEnd = offset + length - FRAME_TRAILER_SIZE;
+    let dv = this.#decView;
+    if (bytes !== this.#decBytes || dv === undefined) {
+      dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      this.#decBytes = bytes;
+      this.#decView = dv;
+    }
+    const stored = dv.getUint32(bodyEnd, true);
+    if (xxhash32(dv, bytes, offset, bodyEnd) !== stored) {
+      throw new DecodeError(
+        'DECODE_CORRUPT',
+        'checksum mismatch',
+        this.#byId[bytes[offset + 4]!]?.kind,
+        offset,
+      );
+    }
+    const id = bytes[offset + 4]!;
+    const def = this.#byId[id];
+    if (def === undefined)
+      throw new DecodeError('DECODE_UNKNOWN_KIND', `kind id ${id}`, undefined, offset + 4);
+    const v = bytes[offset + 5]!;
+    if (v > def.current) {
+      throw new DecodeError(
+        'DECODE_UNSUPPORTED_VERSION',
+        `version ${v}, newest known is ${def.current}`,
+        def.kind,
+        offset + 5,
+      );
+    }
+    const version = def.versions[v];
+    if (version === undefined)
+      throw new DecodeError('DECODE_CORRUPT', `no version ${v}`, def.kind, offset + 5);
+    if (bytes[offset + 6] !== 0 || bytes[offset + 7] !== 0) {
+      throw new DecodeError('DECODE_CORRUPT', 'reserved flags set', def.kind, offset + 6);
+    }
+    const tsEvent = readMicros(dv, offset + 8, def.kind);
+    const tsInit = readMicros(dv, offset + 16, def.kind);
+    let record = version.decode(dv, bytes, offset + FRAME_HEADER_SIZE, bodyEnd, tsEvent, tsInit) as Record<
+      string,
+      unknown
+    >;
+    for (let ver: CompiledVersion | undefined = version; ver?.upgrade !== undefined; ) {
+      record = ver.upgrade(record);
+      ver = def.versions.find((x, i) => x !== undefined && i > ver!.v);
+    }
+    return record as unknown as E;
+  }
+
+  /**
+   * Decodes every frame in `bytes`, in order. Stops with a {@link DecodeError} at the first bad
+   * frame (its offset says where).
+   */
+  *decodeAll(bytes: Uint8Array, offset = 0): Generator<E> {
+    let at = offset;
+    while (at < bytes.length) {
+      const record = this.decode(bytes, at);
+      at += this.frameLength(bytes, at);
+      yield record;
+    }
+  }
+}
+
+function readMicros(dv: DataView, off: number, kind: string): number {
+  const hi = dv.getUint32(off + 4, true);
+  if (hi > 0x1fffff)
+    throw new DecodeError('DECODE_CORRUPT', 'timestamp outside the safe integer range', kind, off);
+  return hi * 4294967296 + dv.getUint32(off, true);
+}

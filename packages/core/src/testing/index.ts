@@ -1,0 +1,17 @@
+export {
+  anyPrice,
+  arbitraryCanonicalEvent,
+  arbitraryEvent,
+  clientOrderId,
+  currency,
+  instrument,
+  instrumentId,
+  micros,
+  nonNegative,
+  positive,
+  strategyId,
+  symbol,
+  text,
+  venueCode,
+  venueId,
+} from './arbitraries.js';
