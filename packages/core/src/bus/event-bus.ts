@@ -98,6 +98,8 @@ export class EventBus<E extends BusEvent> {
   private state: BusState = IDLE;
   /** Set when a subscriber is removed during a dispatch: the loop then checks `active`. */
   private removedDuringDispatch = false;
+  /** True while `pending` holds events queued by handlers: one field to test per publish. */
+  private hasPending = false;
   // One-entry route cache: streams are runs of one kind (quotes, then trades...), and a string
   // identity check is cheaper than a Map lookup on every publish.
   private lastKind: string | undefined;
@@ -146,13 +148,17 @@ export class EventBus<E extends BusEvent> {
       if (this.state === DISPATCHING) {
         this.published++;
         this.pending.push(event);
+        this.hasPending = true;
       }
       return;
     }
     this.published++;
     this.state = DISPATCHING;
     this.dispatch(event);
-    if (this.pending.size !== 0) this.drain();
+    if (this.hasPending) this.drain();
+    // Cleared after the whole publish, not per event: until then removed subscribers are
+    // filtered by their flag, which is only slower, never wrong.
+    if (this.removedDuringDispatch) this.removedDuringDispatch = false;
     if (this.state === DISPATCHING) this.state = IDLE;
   }
 
@@ -210,6 +216,7 @@ export class EventBus<E extends BusEvent> {
     if (this.state === DISPATCHING) this.removedDuringDispatch = true;
     this.state = DISPOSED;
     this.pending.clear();
+    this.hasPending = false;
     const subs = [...this.all.subs, ...[...this.routes.values()].flatMap((r) => r.subs)];
     this.all = { handlers: [], subs: [] };
     this.hasAll = false;
@@ -262,7 +269,6 @@ export class EventBus<E extends BusEvent> {
   }
 
   private dispatch(event: E): void {
-    this.removedDuringDispatch = false;
     const kind = event.kind;
     let route: Route<E> | undefined;
     if (kind === this.lastKind) {
@@ -303,6 +309,7 @@ export class EventBus<E extends BusEvent> {
     for (let next = this.pending.shift(); next !== undefined; next = this.pending.shift()) {
       this.dispatch(next);
     }
+    this.hasPending = false;
   }
 
   private fail(sub: Subscriber<E>, event: E, cause: unknown): void {

@@ -260,7 +260,7 @@ function decodeVariable(s: Source, type: FieldType, into: string): void {
     s.emit(`const ${len} = dv.getUint16(off, true); off += 2;`);
     s.emit(`if (off + ${len} > end) H.trunc(K, off);`);
     const last = s.lastString();
-    s.emit(`${into} = ${last} = H.readString(u8, off, ${len}, K, ${last}); off += ${len};`);
+    s.emit(`${into} = ${last} = H.readString(u8, dv, off, ${len}, K, ${last}); off += ${len};`);
     return;
   }
   if (typeof type === 'object' && 'group' in type) {

@@ -214,19 +214,28 @@ export class EventCodec<E extends FramedRecord> {
         (bytes[offset + 2]! << 16) |
         (bytes[offset + 3]! << 24)) >>>
       0;
-    const kind = available > 4 ? this.#byId[bytes[offset + 4]!]?.kind : undefined;
     if (length < MIN_FRAME_SIZE || length > MAX_FRAME_SIZE) {
-      throw new DecodeError('DECODE_CORRUPT', `impossible frame length ${length}`, kind, offset);
+      throw new DecodeError(
+        'DECODE_CORRUPT',
+        `impossible frame length ${length}`,
+        this.#kindAt(bytes, offset),
+        offset,
+      );
     }
     if (available < length) {
       throw new DecodeError(
         'DECODE_TRUNCATED',
         `frame of ${length} bytes but only ${available} remain`,
-        kind,
+        this.#kindAt(bytes, offset),
         offset + available,
       );
     }
     return length;
+  }
+
+  /** The kind named by a (possibly damaged) header, for error messages only. */
+  #kindAt(bytes: Uint8Array, offset: number): string | undefined {
+    return bytes.length - offset > 4 ? this.#byId[bytes[offset + 4]!]?.kind : undefined;
   }
 
   /**

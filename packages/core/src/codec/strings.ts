@@ -72,39 +72,53 @@ function writeUtf8(
   return off + 2 + written;
 }
 
-const scratch: number[] = [];
+// One reusable array per length: setting an array's length is a runtime call, not a store.
+const scratchByLength: number[][] = Array.from({ length: CACHE_MAX_LEN + 1 }, (_, n) =>
+  new Array<number>(n).fill(0),
+);
 
-/** Builds a string from ASCII bytes with one allocation. */
-function asciiString(u8: Uint8Array, off: number, len: number): string {
-  scratch.length = len;
-  for (let i = 0; i < len; i++) scratch[i] = u8[off + i]!;
+/** Builds a string from bytes with one allocation, or `undefined` if any byte is not ASCII. */
+function asciiString(u8: Uint8Array, off: number, len: number): string | undefined {
+  const scratch = scratchByLength[len]!;
+  for (let i = 0; i < len; i++) {
+    const c = u8[off + i]!;
+    if (c >= 0x80) return undefined;
+    scratch[i] = c;
+  }
   return String.fromCharCode.apply(null, scratch);
 }
 
 /**
  * Reads `len` UTF-8 bytes at `u8[off]` as a string; invalid UTF-8 throws DecodeError. `last` is
  * the string this field decoded to last time: when the bytes are the same it is returned as is
- * (a stream of one instrument decodes its id without hashing or allocating).
+ * (a stream of one instrument decodes its id without hashing or allocating). Other short ASCII
+ * strings are interned through a hash of their length and up to three 32-bit words, verified
+ * byte for byte.
  */
-export function readString(u8: Uint8Array, off: number, len: number, kind: string, last: string): string {
+export function readString(
+  u8: Uint8Array,
+  dv: DataView,
+  off: number,
+  len: number,
+  kind: string,
+  last: string,
+): string {
   if (len === 0) return '';
   if (last.length === len && sameAscii(last, u8, off)) return last;
   if (len <= CACHE_MAX_LEN) {
-    let h = 0x811c9dc5 | 0;
-    let ascii = true;
-    for (let i = 0; i < len; i++) {
-      const c = u8[off + i]!;
-      if (c >= 0x80) {
-        ascii = false;
-        break;
-      }
-      h = Math.imul(h ^ c, 0x01000193);
+    let h = len;
+    if (len >= 4) {
+      h = Math.imul(h ^ dv.getInt32(off, true), 0x9e3779b1);
+      h = Math.imul(h ^ dv.getInt32(off + len - 4, true), 0x85ebca6b);
+      if (len >= 12) h = Math.imul(h ^ dv.getInt32(off + (len >> 1) - 2, true), 0xc2b2ae35);
+    } else {
+      for (let i = 0; i < len; i++) h = Math.imul(h ^ u8[off + i]!, 0x01000193);
     }
-    if (ascii) {
-      const slot = (h ^ (h >>> 15)) & (CACHE_SLOTS - 1);
-      const hit = cache[slot];
-      if (hit !== undefined && hit.length === len && sameAscii(hit, u8, off)) return hit;
-      const s = asciiString(u8, off, len);
+    const slot = (h ^ (h >>> 16)) & (CACHE_SLOTS - 1);
+    const hit = cache[slot];
+    if (hit !== undefined && hit.length === len && sameAscii(hit, u8, off)) return hit;
+    const s = asciiString(u8, off, len);
+    if (s !== undefined) {
       cache[slot] = s;
       return s;
     }
@@ -117,6 +131,9 @@ export function readString(u8: Uint8Array, off: number, len: number, kind: strin
 }
 
 function sameAscii(s: string, u8: Uint8Array, off: number): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== u8[off + i]) return false;
+  // Ids that differ (sequential trade ids) mostly differ in their last character: test it first.
+  const last = s.length - 1;
+  if (s.charCodeAt(last) !== u8[off + last]) return false;
+  for (let i = 0; i < last; i++) if (s.charCodeAt(i) !== u8[off + i]) return false;
   return true;
 }
