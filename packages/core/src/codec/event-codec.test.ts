@@ -223,6 +223,16 @@ describe('bad bytes give typed errors, never garbage', () => {
     );
   });
 
+  it('decodeUnchecked skips only the check value, never the structural checks', () => {
+    const bytes = encodeEvent(trade);
+    bytes[FRAME_HEADER_SIZE] = bytes[FRAME_HEADER_SIZE]! ^ 1; // a bit of the price
+    expect(() => decodeEvent(bytes)).toThrow(/checksum mismatch/);
+    expect((eventCodec.decodeUnchecked(bytes) as EventOf<'trade'>).price).not.toBe(trade.price);
+    for (let len = 0; len < bytes.length; len++) {
+      expect(() => eventCodec.decodeUnchecked(bytes.slice(0, len))).toThrow(DecodeError);
+    }
+  });
+
   it('names the kind and offset of a checksum failure', () => {
     const bytes = encodeEvent(trade);
     bytes[30] = bytes[30]! ^ 0x10;

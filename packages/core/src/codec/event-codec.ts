@@ -243,6 +243,19 @@ export class EventCodec<E extends FramedRecord> {
    * {@link DecodeError} on truncated, corrupt, unknown or too-new input.
    */
   decode(bytes: Uint8Array, offset = 0): E {
+    return this.#decode(bytes, offset, true);
+  }
+
+  /**
+   * Decodes the frame at `offset` like {@link EventCodec.decode}, every structural check included,
+   * but without recomputing the frame's check value. Only for callers that have already verified
+   * the bytes' integrity by other means, such as the WAL's CRC-32C over the whole record.
+   */
+  decodeUnchecked(bytes: Uint8Array, offset = 0): E {
+    return this.#decode(bytes, offset, false);
+  }
+
+  #decode(bytes: Uint8Array, offset: number, verify: boolean): E {
     const length = this.frameLength(bytes, offset);
     const bodyEnd = offset + length - FRAME_TRAILER_SIZE;
     let dv = this.#decView;
@@ -251,14 +264,8 @@ export class EventCodec<E extends FramedRecord> {
       this.#decBytes = bytes;
       this.#decView = dv;
     }
-    const stored = dv.getUint32(bodyEnd, true);
-    if (xxhash32(dv, bytes, offset, bodyEnd) !== stored) {
-      throw new DecodeError(
-        'DECODE_CORRUPT',
-        'checksum mismatch',
-        this.#byId[bytes[offset + 4]!]?.kind,
-        offset,
-      );
+    if (verify && xxhash32(dv, bytes, offset, bodyEnd) !== dv.getUint32(bodyEnd, true)) {
+      throw new DecodeError('DECODE_CORRUPT', 'checksum mismatch', this.#kindAt(bytes, offset), offset);
     }
     const id = bytes[offset + 4]!;
     const def = this.#byId[id];
