@@ -1,5 +1,5 @@
 export { CANONICAL_DEFINITIONS, decodeEvent, encodeEvent, eventCodec } from './canonical-codec.js';
-export { crc32c } from './crc32c.js';
+export { crc32c, crc32cView } from './crc32c.js';
 export {
   EventCodec,
   FRAME_HEADER_SIZE,

@@ -1,3 +1,4 @@
+export { type RecordedRequest, RecordingGateway } from '../execution/recording-gateway.js';
 export {
   anyPrice,
   arbitraryCanonicalEvent,

@@ -1,0 +1,13 @@
+export { Atr } from './atr.js';
+export { BollingerBands } from './bollinger-bands.js';
+export { Ema } from './ema.js';
+export { type BarLike, checkPeriod, type Indicator, type ScalarIndicator } from './indicator.js';
+export { Macd } from './macd.js';
+export { Highest, Lowest, RollingExtreme } from './rolling-extreme.js';
+export { RollingMoments } from './rolling-moments.js';
+export { RollingStdDev, type RollingStdDevOptions } from './rolling-std-dev.js';
+export { Rsi } from './rsi.js';
+export { Sma } from './sma.js';
+export { Vwap, type VwapOptions } from './vwap.js';
+export { Wma } from './wma.js';
+export { ZScore } from './z-score.js';

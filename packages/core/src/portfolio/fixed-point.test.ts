@@ -1,0 +1,95 @@
+import { Decimal } from 'decimal.js';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AccountingError } from '../errors/index.js';
+import {
+  decimalPlaces,
+  divRoundHalfEven,
+  formatScaled,
+  parseScaled,
+  roundToUnits,
+  scaledToNumber,
+  toUnits,
+} from './fixed-point.js';
+
+const D = Decimal.clone({ precision: 80 });
+
+describe('fixed point', () => {
+  it('converts doubles to exact units, snapping float noise', () => {
+    expect(toUnits(2945.35, 2, 'price', 'X')).toBe(294535);
+    expect(toUnits(0.1 + 0.2, 1, 'qty', 'X')).toBe(3);
+    expect(toUnits(0.00001, 5, 'qty', 'X')).toBe(1);
+    expect(toUnits(-12.5, 1, 'pnl', 'X')).toBe(-125);
+    // Beyond 2^50 units the exact (string) path takes over.
+    expect(toUnits(12_345_678.5, 8, 'big', 'X')).toBe(1_234_567_850_000_000);
+    expect(() => toUnits(2945.355, 2, 'price', 'RELIANCE.NSE')).toThrow(/more than 2 decimal places/);
+    expect(() => toUnits(Number.NaN, 2, 'price', 'X')).toThrow(AccountingError);
+    expect(() => toUnits(1e20, 2, 'price', 'X')).toThrow(/too large/);
+  });
+
+  it('parses decimal strings and doubles exactly', () => {
+    expect(parseScaled('0.1', 18, 'x', 'X')).toBe(100_000_000_000_000_000n);
+    expect(parseScaled(1.5e-7, 8, 'x', 'X')).toBe(15n);
+    expect(parseScaled('-12.50', 2, 'x', 'X')).toBe(-1250n);
+    expect(parseScaled('1e3', 0, 'x', 'X')).toBe(1000n);
+    expect(parseScaled(' 7 ', 0, 'x', 'X')).toBe(7n);
+    expect(() => parseScaled('0.125', 2, 'fee', 'INR')).toThrow(/more than 2 decimal places/);
+    expect(() => parseScaled('abc', 2, 'fee', 'INR')).toThrow(/not a finite decimal/);
+    expect(() => parseScaled('', 2, 'fee', 'INR')).toThrow(AccountingError);
+  });
+
+  it('formats and converts back', () => {
+    expect(formatScaled(123450n, 4)).toBe('12.345');
+    expect(formatScaled(-5n, 3)).toBe('-0.005');
+    expect(formatScaled(0n, 3)).toBe('0');
+    expect(formatScaled(1200n, 2)).toBe('12');
+    expect(scaledToNumber(294535n, 2)).toBe(2945.35);
+    expect(scaledToNumber(10n ** 30n + 1n, 18)).toBe(1e12);
+    expect(decimalPlaces(0.00001)).toBe(5);
+    expect(decimalPlaces(25)).toBe(0);
+    expect(decimalPlaces(1.5e-7)).toBe(8);
+    expect(roundToUnits(100.075, 2)).toBe(10008); // the decimal 100.075 is a tie: to even
+    expect(roundToUnits(100.085, 2)).toBe(10008);
+    expect(roundToUnits(100.0751, 2)).toBe(10008);
+    expect(roundToUnits(-2.5, 0)).toBe(-2);
+    expect(roundToUnits(0.125, 2)).toBe(12); // exact tie: to even
+    expect(roundToUnits(0.375, 2)).toBe(38);
+  });
+
+  it('divides with half-even rounding exactly like decimal.js', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }),
+        fc.bigInt({ min: 1n, max: 10n ** 20n }),
+        fc.boolean(),
+        (n, d, negD) => {
+          const den = negD ? -d : d;
+          const expected = new D(n.toString())
+            .div(den.toString())
+            .toDecimalPlaces(0, Decimal.ROUND_HALF_EVEN);
+          expect(divRoundHalfEven(n, den).toString()).toBe(expected.toFixed());
+        },
+      ),
+      { numRuns: 2_000, seed: 11 },
+    );
+    expect(divRoundHalfEven(5n, 2n)).toBe(2n);
+    expect(divRoundHalfEven(7n, 2n)).toBe(4n);
+    expect(divRoundHalfEven(-5n, 2n)).toBe(-2n);
+    expect(divRoundHalfEven(-7n, 2n)).toBe(-4n);
+  });
+
+  it('round-trips any decimal with up to 12 places through parse and format', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: -(10n ** 24n), max: 10n ** 24n }),
+        fc.integer({ min: 0, max: 12 }),
+        (units, decimals) => {
+          const text = formatScaled(units, decimals);
+          expect(parseScaled(text, decimals, 'x', 'X')).toBe(units);
+          expect(new D(text).toFixed()).toBe(text);
+        },
+      ),
+      { numRuns: 2_000, seed: 12 },
+    );
+  });
+});

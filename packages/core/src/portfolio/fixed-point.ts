@@ -1,0 +1,203 @@
+import { AccountingError } from '../errors/index.js';
+
+/**
+ * Decimal places of every money amount on the accounting path. Amounts are `bigint`s counting
+ * units of 10^-18 of their currency. Why: an exact fill notional has pricePrecision +
+ * sizePrecision + multiplier decimals (at most 8 + 8 + 2 on any venue we support), so one common
+ * scale holds every instrument's notionals, fees and PnL exactly, and sums across instruments of
+ * one currency need no rescaling. Doubles would drift (0.1 + 0.2); decimal.js is not a runtime
+ * dependency of core and allocates far more per operation than bigint.
+ */
+export const MONEY_DECIMALS = 18;
+
+/** 10^MONEY_DECIMALS as a bigint. */
+export const MONEY_SCALE = 10n ** 18n;
+
+/** Exact powers of ten as doubles: 10^0 … 10^22 are all representable. */
+const POW10: readonly number[] = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** Exact powers of ten as bigints, 10^0 … 10^36. */
+const POW10N: readonly bigint[] = Array.from({ length: 37 }, (_, i) => 10n ** BigInt(i));
+/** Largest integer count of units the fast path accepts: below it, distinct units are distinct doubles. */
+const FAST_LIMIT = 2 ** 50;
+/**
+ * A value within this many units of an integer count of units is float noise around that count
+ * (`0.1 + 0.2` for 0.3) and snaps to it. Anything further has more decimals than allowed.
+ */
+const SNAP_TOLERANCE = 1e-6;
+
+/** 10^`decimals` as a double (`decimals` in 0…22). */
+export function pow10(decimals: number): number {
+  const p = POW10[decimals];
+  if (p === undefined) throw new RangeError(`pow10: decimals must be 0..22, got ${decimals}`);
+  return p;
+}
+
+/** 10^`decimals` as a bigint (`decimals` in 0…36). */
+export function pow10n(decimals: number): bigint {
+  const p = POW10N[decimals];
+  if (p === undefined) throw new RangeError(`pow10n: decimals must be 0..36, got ${decimals}`);
+  return p;
+}
+
+/**
+ * Converts a double to an integer count of 10^-`decimals` units, exactly: 2945.35 at 2 decimals is
+ * 294535. Float noise (a value within 10^-6 units of an integer count) snaps to that count.
+ *
+ * @param what - what the value is (`fill price`), for the error.
+ * @param subject - the instrument or currency, for the error.
+ * @throws AccountingError `PRECISION_EXCEEDED` if the value has more decimals than allowed or is
+ * too large to count in safe integers; `ACCOUNTING_FAILED` if it is not finite.
+ */
+export function toUnits(value: number, decimals: number, what: string, subject: string): number {
+  const scaled = value * pow10(decimals);
+  const units = Math.round(scaled);
+  if (
+    Math.abs(units) <= FAST_LIMIT &&
+    (units / pow10(decimals) === value || Math.abs(scaled - units) <= SNAP_TOLERANCE)
+  ) {
+    return units;
+  }
+  if (!Number.isFinite(value)) {
+    throw new AccountingError('ACCOUNTING_FAILED', subject, `${what} ${value} is not a finite number`);
+  }
+  if (Math.abs(units) > FAST_LIMIT) {
+    // Beyond the fast path's range, read the shortest decimal exactly instead.
+    const exact = parseScaled(value, decimals, what, subject);
+    if (exact >= -9007199254740991n && exact <= 9007199254740991n) return Number(exact);
+    throw new AccountingError(
+      'PRECISION_EXCEEDED',
+      subject,
+      `${what} ${value} is too large to account exactly`,
+    );
+  }
+  throw new AccountingError(
+    'PRECISION_EXCEEDED',
+    subject,
+    `${what} ${value} has more than ${decimals} decimal places`,
+  );
+}
+
+/**
+ * Rounds a double to the nearest count of 10^-`decimals` units, ties to even, reading the double
+ * as the shortest decimal that round-trips to it (100.075 is a tie and rounds to 100.08). For
+ * values that are not accounting entries, such as a mark price taken from a mid quote.
+ */
+export function roundToUnits(value: number, decimals: number): number {
+  const scaled = value * pow10(decimals);
+  const floor = Math.floor(scaled);
+  const diff = scaled - floor;
+  // Clear of a tie, the float product rounds the same way as the exact decimal.
+  if (diff < 0.5 - 1e-6) return floor;
+  if (diff > 0.5 + 1e-6) return floor + 1;
+  const places = decimalPlaces(value);
+  if (places <= decimals) return Math.round(scaled);
+  const units = parseScaled(value, places, 'value', 'roundToUnits');
+  return Number(divRoundHalfEven(units, pow10n(places - decimals)));
+}
+
+const DECIMAL_PATTERN = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+
+/**
+ * Parses a decimal (a string such as `"-12.5"` or `"1e-7"`, or a double, read as the shortest
+ * decimal that round-trips to it) into an exact bigint count of 10^-`decimals` units.
+ *
+ * @throws AccountingError `PRECISION_EXCEEDED` if it has more than `decimals` decimal places,
+ * `ACCOUNTING_FAILED` if it is not a finite decimal.
+ * @example
+ * ```ts
+ * parseScaled('0.1', 18); // 100000000000000000n
+ * parseScaled(1.5e-7, 8); // 15n
+ * ```
+ */
+export function parseScaled(value: number | string, decimals: number, what: string, subject: string): bigint {
+  const text = typeof value === 'number' ? String(value) : value.trim();
+  const m = DECIMAL_PATTERN.exec(text);
+  const intPart = m?.[2] ?? '';
+  const fracPart = m?.[3] ?? '';
+  if (m === null || (intPart === '' && fracPart === '')) {
+    throw new AccountingError(
+      'ACCOUNTING_FAILED',
+      subject,
+      `${what} ${JSON.stringify(text)} is not a finite decimal`,
+    );
+  }
+  const exponent = m[4] === undefined ? 0 : Number(m[4]);
+  // value = digits × 10^(exponent - fracPart.length); we want value × 10^decimals.
+  const digits = BigInt(`${intPart}${fracPart}` || '0');
+  const shift = exponent - fracPart.length + decimals;
+  let units: bigint;
+  if (shift >= 0) {
+    units = digits * 10n ** BigInt(shift);
+  } else {
+    const div = 10n ** BigInt(-shift);
+    if (digits % div !== 0n) {
+      throw new AccountingError(
+        'PRECISION_EXCEEDED',
+        subject,
+        `${what} ${text} has more than ${decimals} decimal places`,
+      );
+    }
+    units = digits / div;
+  }
+  return m[1] === '-' ? -units : units;
+}
+
+/**
+ * Formats a count of 10^-`decimals` units as a plain decimal string without trailing zeros.
+ *
+ * @example
+ * ```ts
+ * formatScaled(123450n, 4); // '12.345'
+ * ```
+ */
+export function formatScaled(units: bigint, decimals: number): string {
+  const negative = units < 0n;
+  const abs = negative ? -units : units;
+  const s = abs.toString().padStart(decimals + 1, '0');
+  const intPart = s.slice(0, s.length - decimals);
+  const fracPart = s.slice(s.length - decimals).replace(/0+$/, '');
+  const body = fracPart === '' ? intPart : `${intPart}.${fracPart}`;
+  return negative && body !== '0' ? `-${body}` : body;
+}
+
+/**
+ * Converts a count of 10^-`decimals` units to a double: exact integers below 2^53 are correctly
+ * rounded; larger counts (money at 10^-18) split into whole and fractional parts, which is within
+ * one unit in the last place and exact for amounts with few decimals. This is the reporting and
+ * risk view; the exact value stays a bigint.
+ */
+export function scaledToNumber(units: bigint, decimals: number): number {
+  if (decimals <= 22) {
+    // Exact integers below 2^53 divide by an exact power of ten with one correct rounding.
+    if (units >= -9007199254740991n && units <= 9007199254740991n) return Number(units) / pow10(decimals);
+    const scale = pow10n(decimals);
+    const whole = units / scale;
+    if (whole >= -9007199254740991n && whole <= 9007199254740991n) {
+      return Number(whole) + Number(units - whole * scale) / pow10(decimals);
+    }
+  }
+  return Number(formatScaled(units, decimals));
+}
+
+/** `n / d` rounded to the nearest integer, ties to even (`d` non-zero). */
+export function divRoundHalfEven(n: bigint, d: bigint): bigint {
+  let q = n / d;
+  const r = n % d;
+  if (r === 0n) return q;
+  const twiceR = (r < 0n ? -r : r) * 2n;
+  const absD = d < 0n ? -d : d;
+  if (twiceR > absD || (twiceR === absD && (q & 1n) !== 0n)) {
+    q += n < 0n !== d < 0n ? -1n : 1n;
+  }
+  return q;
+}
+
+/** The number of decimal places in the shortest decimal that round-trips to `value`. */
+export function decimalPlaces(value: number): number {
+  const text = String(value);
+  const m = DECIMAL_PATTERN.exec(text);
+  if (m === null) return 0;
+  const frac = (m[3] ?? '').length;
+  const exponent = m[4] === undefined ? 0 : Number(m[4]);
+  return Math.max(0, frac - exponent);
+}

@@ -1,0 +1,1 @@
+export { Rng, type RngSeed, type RngSnapshot } from './rng.js';
