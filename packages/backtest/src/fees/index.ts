@@ -1,0 +1,36 @@
+export {
+  binanceSpotFees,
+  binanceUsdmFees,
+  type CoinDcxSpotFeeOptions,
+  CRYPTO_FEE_SCHEDULES,
+  coinDcxFuturesFees,
+  coinDcxSpotFees,
+  type MakerTakerFeeOptions,
+  makerTakerFees,
+} from './crypto.js';
+export {
+  applySchedule,
+  type ChargeRule,
+  type FeeBreakdown,
+  type FeeContext,
+  type FeeItem,
+  type FeeModel,
+  type FeeSchedule,
+  feeItemAmount,
+  noFees,
+  roundAmount,
+  ScheduleFeeModel,
+  type ScheduleFeeModelOptions,
+  type TaxRule,
+  validateSchedule,
+} from './fee-model.js';
+export {
+  ZERODHA_RATE_TABLES,
+  type ZerodhaBrokerage,
+  type ZerodhaEquityProduct,
+  ZerodhaFeeModel,
+  type ZerodhaFeeModelOptions,
+  type ZerodhaRateTable,
+  type ZerodhaSegment,
+  type ZerodhaSegmentRates,
+} from './zerodha.js';

@@ -1,0 +1,9 @@
+export {
+  bestCaseFillModel,
+  type FillModel,
+  ProbabilisticFillModel,
+  queueFillModel,
+  type TouchContext,
+  type TouchKind,
+  VolumeParticipationFillModel,
+} from './fill-model.js';
