@@ -91,3 +91,25 @@ export interface BenchSuite {
   readonly name: string;
   readonly run: () => BenchResult[] | Promise<BenchResult[]>;
 }
+
+/** {@link measureThroughput} for workloads that must await (a kernel's async start and stop). */
+export async function measureThroughputAsync(
+  workloads: Record<string, { ops: number; run: () => void | Promise<void> }>,
+  options: ThroughputOptions = {},
+): Promise<Record<string, Throughput>> {
+  const reps = options.reps ?? 7;
+  const warmup = options.warmup ?? 3;
+  const names = Object.keys(workloads);
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let i = 0; i < warmup; i++) for (const n of names) await workloads[n]!.run();
+  for (let r = 0; r < reps; r++) {
+    for (const n of names) {
+      const w = workloads[n]!;
+      const start = process.hrtime.bigint();
+      await w.run();
+      const ns = Number(process.hrtime.bigint() - start);
+      samples[n]!.push((w.ops * 1e9) / ns);
+    }
+  }
+  return Object.fromEntries(names.map((n) => [n, summarise(samples[n]!)]));
+}

@@ -5,10 +5,21 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult, BenchSuite } from './harness.js';
+import { backtestSuite } from './suites/backtest.js';
 import { busSuite } from './suites/core-bus.js';
 import { codecSuite } from './suites/core-codec.js';
+import { riskSuite } from './suites/core-risk.js';
+import { walSuite } from './suites/core-wal.js';
+import { marketDataSuite } from './suites/market-data.js';
 
-const SUITES: readonly BenchSuite[] = [busSuite, codecSuite];
+const SUITES: readonly BenchSuite[] = [
+  busSuite,
+  codecSuite,
+  walSuite,
+  riskSuite,
+  marketDataSuite,
+  backtestSuite,
+];
 
 function format(value: number): string {
   if (value === 0) return '0';

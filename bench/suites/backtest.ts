@@ -1,0 +1,257 @@
+import {
+  buildSimulatedVenue,
+  catalogInstrument,
+  ExecutionSectionSchema,
+  generateMarket,
+  presetInstrument,
+} from '@quantkubera/backtest';
+import { type BarEvent, type Instrument, MICROS_PER_MINUTE, SimClock, Sma } from '@quantkubera/core';
+import type { StrategySpec } from '@quantkubera/sdk';
+import { Kernel, type MarketDataEvent } from '@quantkubera/sdk';
+import flowImbalance from '../../examples/microstructure-tick/strategy.js';
+import smaCrossover from '../../examples/sma-crossover/strategy.js';
+import { type BenchResult, type BenchSuite, consume, measureThroughputAsync } from '../harness.js';
+
+const BTC: Instrument = catalogInstrument('BTCUSDT.BINANCE');
+
+/** Quotes and trades of BTCUSDT from the synthetic generator, materialised once. */
+function l1Events(hours: number): MarketDataEvent[] {
+  const out: MarketDataEvent[] = [];
+  for (const e of generateMarket('normal-day', {
+    seed: 20261121,
+    instruments: [presetInstrument(BTC.id)],
+    start: '2024-11-04T00:00:00Z',
+    end: new Date(Date.parse('2024-11-04T00:00:00Z') + hours * 3_600_000).toISOString(),
+    depth: false,
+  })) {
+    if (e.kind === 'trade' || e.kind === 'quote') out.push(e);
+  }
+  return out;
+}
+
+/** One-minute bars of a seeded random walk. */
+function minuteBars(count: number): BarEvent[] {
+  const bars: BarEvent[] = [];
+  let price = 68_000;
+  let seed = 12345;
+  const rand = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 4294967296;
+  };
+  const t0 = Date.UTC(2024, 0, 1) * 1000;
+  for (let i = 0; i < count; i++) {
+    const open = price;
+    const close = Math.round(open * (1 + (rand() - 0.5) * 0.004) * 100) / 100;
+    const high = Math.max(open, close) + Math.round(rand() * 2000) / 100;
+    const low = Math.min(open, close) - Math.round(rand() * 2000) / 100;
+    price = close;
+    bars.push({
+      kind: 'bar',
+      v: 1,
+      tsEvent: t0 + (i + 1) * MICROS_PER_MINUTE,
+      tsInit: t0 + (i + 1) * MICROS_PER_MINUTE,
+      instrumentId: BTC.id,
+      timeframe: '1m',
+      source: 'TRADE',
+      tsOpen: t0 + i * MICROS_PER_MINUTE,
+      open,
+      high,
+      low,
+      close,
+      volume: 10,
+      count: 100,
+      revision: 0,
+    });
+  }
+  return bars;
+}
+
+const PARAMS = { instrument: BTC.id, timeframe: '1m', fast: 10, slow: 30, quantity: 0.01, allowShort: true };
+
+/**
+ * A full kernel run: venue matching, bar aggregation, the strategies, portfolio and risk. One
+ * SMA-crossover instance per timeframe, so `['1m', '5m']` aggregates and trades both.
+ */
+async function kernelRun(
+  events: readonly MarketDataEvent[],
+  matching: 'L1' | 'bar',
+  timeframes: readonly string[],
+  strategies?: readonly StrategySpec[],
+  snapshotIntervalUs = 60_000_000,
+): Promise<Kernel> {
+  const clock = new SimClock(events[0]!.tsEvent);
+  const venue = buildSimulatedVenue({
+    section: ExecutionSectionSchema.parse({ matching, fees: { schedule: 'binance-spot' } }),
+    venue: 'binance',
+    clock,
+    instruments: [BTC],
+    seed: 1,
+  });
+  const kernel = new Kernel({
+    mode: 'backtest',
+    clock,
+    instruments: [BTC],
+    gateway: venue,
+    simulator: venue,
+    strategies:
+      strategies ??
+      timeframes.map((timeframe) => ({
+        definition: smaCrossover,
+        id: `sma-${timeframe}`,
+        params: { ...PARAMS, timeframe },
+      })),
+    baseCurrency: 'USDT',
+    deposits: { USDT: 1_000_000 },
+    risk: { maxOrderNotional: 100_000, maxPosition: 1 },
+    snapshotIntervalUs,
+    log: () => {},
+  });
+  await kernel.start();
+  let last = clock.nowUs();
+  for (const e of events) {
+    if (e.tsEvent > last) {
+      clock.advanceTo(e.tsEvent);
+      last = e.tsEvent;
+    }
+    kernel.onMarketData(e);
+  }
+  await kernel.stop();
+  return kernel;
+}
+
+/** The same signals with no platform: bars by integer division, two SMAs, a crossing counter. */
+function bareL1(events: readonly MarketDataEvent[]): number {
+  const fast = new Sma(PARAMS.fast);
+  const slow = new Sma(PARAMS.slow);
+  let bucket = -1;
+  let close = 0;
+  let bucket5 = -1;
+  let signals = 0;
+  let above = false;
+  for (const e of events) {
+    if (e.kind !== 'trade') continue;
+    const m = Math.floor(e.tsEvent / MICROS_PER_MINUTE);
+    if (m !== bucket) {
+      if (bucket >= 0) {
+        fast.update(close);
+        slow.update(close);
+        const now = fast.value > slow.value;
+        if (slow.isReady && now !== above) signals++;
+        above = now;
+      }
+      bucket = m;
+    }
+    const m5 = Math.floor(m / 5);
+    if (m5 !== bucket5) bucket5 = m5;
+    close = e.price;
+  }
+  return signals;
+}
+
+function bareBars(bars: readonly BarEvent[]): number {
+  const fast = new Sma(PARAMS.fast);
+  const slow = new Sma(PARAMS.slow);
+  let signals = 0;
+  let above = false;
+  for (const b of bars) {
+    fast.update(b.close);
+    slow.update(b.close);
+    const now = fast.value > slow.value;
+    if (slow.isReady && now !== above) signals++;
+    above = now;
+  }
+  return signals;
+}
+
+/** Backtest throughput (L1 ticks, 1-minute bars) against bare loops, and tick→order latency. */
+export const backtestSuite: BenchSuite = {
+  name: 'backtest',
+  run: async () => {
+    const events = l1Events(6);
+    const bars = minuteBars(200_000);
+    // Tick → decision → order: a strategy that decides on trades and orders often (hundreds of
+    // orders), measured on its second run so the JIT has compiled the path.
+    const flow: StrategySpec[] = [
+      {
+        definition: flowImbalance,
+        params: {
+          instrument: BTC.id,
+          span: 50,
+          entry: 0.35,
+          maxSpreadTicks: 2,
+          holdSeconds: 60,
+          quantity: 0.01,
+        },
+      },
+    ];
+    await kernelRun(events, 'L1', [], flow);
+    const latency = (await kernelRun(events, 'L1', [], flow)).latency!.summary();
+    let orders = 0;
+    const r = await measureThroughputAsync(
+      {
+        l1: {
+          ops: events.length,
+          run: async () => {
+            const kernel = await kernelRun(events, 'L1', ['1m', '5m']);
+            orders = kernel.stats.intents;
+            consume(orders);
+          },
+        },
+        bareL1: { ops: events.length, run: () => consume(bareL1(events)) },
+        // Years of 1-minute bars keep an hourly equity curve (a snapshot per bar would be one per event).
+        bars: {
+          ops: bars.length,
+          run: async () =>
+            consume((await kernelRun(bars, 'bar', ['1m'], undefined, 3_600_000_000)).stats.intents),
+        },
+        bareBars: { ops: bars.length, run: () => consume(bareBars(bars)) },
+      },
+      { reps: 5, warmup: 2 },
+    );
+    const tickToOrder = latency.find((s) => s.span === 'ingest→submit')!;
+    const results: BenchResult[] = [
+      {
+        name: 'backtest.l1-ticks.sma-crossover',
+        value: r.l1!.median,
+        unit: 'events/s',
+        target: 3_000_000,
+        ratio: r.l1!.median / r.bareL1!.median,
+        baseline: 'bare loop, same signals',
+        spread: r.l1!.spread,
+      },
+      {
+        name: 'backtest.l1-ticks.bare-loop',
+        value: r.bareL1!.median,
+        unit: 'events/s',
+        spread: r.bareL1!.spread,
+      },
+      {
+        name: 'backtest.1m-bars.sma-crossover.hourly-equity',
+        value: r.bars!.median,
+        unit: 'bars/s',
+        target: 2_000_000,
+        ratio: r.bars!.median / r.bareBars!.median,
+        baseline: 'bare loop, same signals',
+        spread: r.bars!.spread,
+      },
+      {
+        name: 'backtest.1m-bars.bare-loop',
+        value: r.bareBars!.median,
+        unit: 'bars/s',
+        spread: r.bareBars!.spread,
+      },
+      { name: 'backtest.tick-to-order.p50', value: tickToOrder.p50Us, unit: 'µs', lowerIsBetter: true },
+      {
+        name: 'backtest.tick-to-order.p99',
+        value: tickToOrder.p99Us,
+        unit: 'µs',
+        target: 20,
+        lowerIsBetter: true,
+      },
+      { name: 'backtest.tick-to-order.orders', value: tickToOrder.count, unit: 'orders' },
+      { name: 'backtest.l1-ticks.orders', value: orders, unit: 'orders' },
+      { name: 'backtest.l1-ticks.events', value: events.length, unit: 'events' },
+    ];
+    return results;
+  },
+};

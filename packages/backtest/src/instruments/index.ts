@@ -1,0 +1,1 @@
+export { catalogInstrument, resolveInstruments } from './catalog.js';

@@ -1,0 +1,138 @@
+import * as hdr from 'hdr-histogram-js';
+
+/**
+ * The seed documents' checkpoints across an order's life, in order. `ingest`: the kernel received
+ * the market event that led to the order; `engine`: the venue simulator, portfolio and bar
+ * aggregators processed it; `signal`: the strategy called submit; `risk`: the risk engine
+ * approved it; `submit`: the gateway accepted the request; `ack`, `fill`: the venue's answers
+ * arrived; `publish`: the fill was published on the bus.
+ */
+export const LATENCY_CHECKPOINTS = [
+  'ingest',
+  'engine',
+  'signal',
+  'risk',
+  'submit',
+  'ack',
+  'fill',
+  'publish',
+] as const;
+/** One latency checkpoint. */
+export type LatencyCheckpoint = (typeof LATENCY_CHECKPOINTS)[number];
+
+/** The spans reported, each between two checkpoints. */
+export const LATENCY_SPANS = [
+  ['ingest', 'signal'],
+  ['signal', 'risk'],
+  ['risk', 'submit'],
+  ['ingest', 'submit'],
+  ['submit', 'ack'],
+  ['ack', 'fill'],
+  ['fill', 'publish'],
+  ['ingest', 'publish'],
+] as const satisfies readonly (readonly [LatencyCheckpoint, LatencyCheckpoint])[];
+
+/** Percentiles of one span, in microseconds. */
+export interface LatencySummary {
+  /** `from→to`, e.g. `ingest→submit` (tick to order). */
+  readonly span: string;
+  /** Orders measured. */
+  readonly count: number;
+  readonly p50Us: number;
+  readonly p90Us: number;
+  readonly p99Us: number;
+  readonly p999Us: number;
+  readonly maxUs: number;
+}
+
+const INDEX: Record<LatencyCheckpoint, number> = Object.fromEntries(
+  LATENCY_CHECKPOINTS.map((c, i) => [c, i]),
+) as Record<LatencyCheckpoint, number>;
+
+/**
+ * Records the checkpoints of each order on a high-resolution monotonic timer and summarises
+ * them as HdrHistograms. This measures the process's own processing time: it reads a timer but
+ * never feeds it back into a decision, so a backtest stays deterministic. Orders are tracked
+ * from `signal` until their first fill is published (or they close).
+ */
+export class LatencyTracker {
+  readonly #now: () => number;
+  readonly #open = new Map<string, Float64Array>();
+  readonly #histograms = LATENCY_SPANS.map(() =>
+    hdr.build({
+      lowestDiscernibleValue: 1,
+      highestTrackableValue: 60_000_000_000,
+      numberOfSignificantValueDigits: 3,
+    }),
+  );
+  #ingest = Number.NaN;
+  #engine = Number.NaN;
+
+  /** `nowNs` returns monotonic nanoseconds; the default reads `performance.now()`. */
+  constructor(nowNs: () => number = () => performance.now() * 1e6) {
+    this.#now = nowNs;
+  }
+
+  /** The kernel received a market event. */
+  ingest(): void {
+    this.#ingest = this.#now();
+    this.#engine = this.#ingest;
+  }
+
+  /** The kernel finished its own processing of the current market event. */
+  engine(): void {
+    this.#engine = this.#now();
+  }
+
+  /** A strategy submitted `clientOrderId`: starts tracking it from the current market event. */
+  signal(clientOrderId: string): void {
+    const marks = new Float64Array(LATENCY_CHECKPOINTS.length).fill(Number.NaN);
+    marks[0] = this.#ingest;
+    marks[1] = this.#engine;
+    marks[2] = this.#now();
+    this.#open.set(clientOrderId, marks);
+  }
+
+  /** Marks a checkpoint of a tracked order (the first time only). */
+  mark(clientOrderId: string, checkpoint: LatencyCheckpoint): void {
+    const marks = this.#open.get(clientOrderId);
+    if (marks === undefined) return;
+    const i = INDEX[checkpoint];
+    if (Number.isNaN(marks[i]!)) marks[i] = this.#now();
+    if (checkpoint === 'publish') this.#finish(clientOrderId, marks);
+  }
+
+  /** Stops tracking an order that closed without a fill (its pre-fill spans still count). */
+  close(clientOrderId: string): void {
+    const marks = this.#open.get(clientOrderId);
+    if (marks !== undefined) this.#finish(clientOrderId, marks);
+  }
+
+  /** Percentiles of every span measured so far. */
+  summary(): LatencySummary[] {
+    return LATENCY_SPANS.map(([from, to], i) => {
+      const h = this.#histograms[i]!;
+      const us = (ns: number) => Math.round(ns) / 1000;
+      return {
+        span: `${from}→${to}`,
+        count: h.totalCount,
+        p50Us: us(h.getValueAtPercentile(50)),
+        p90Us: us(h.getValueAtPercentile(90)),
+        p99Us: us(h.getValueAtPercentile(99)),
+        p999Us: us(h.getValueAtPercentile(99.9)),
+        maxUs: us(h.maxValue),
+      };
+    });
+  }
+
+  #finish(clientOrderId: string, marks: Float64Array): void {
+    this.#open.delete(clientOrderId);
+    LATENCY_SPANS.forEach(([from, to], i) => {
+      const a = marks[INDEX[from]]!;
+      const b = marks[INDEX[to]]!;
+      // Spans a backtest cannot observe (no ingest before a timer-driven order) are skipped.
+      if (!Number.isNaN(a) && !Number.isNaN(b))
+        this.#histograms[i]!.recordValue(Math.max(1, Math.round(b - a)));
+    });
+  }
+}
