@@ -6,11 +6,13 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult, BenchSuite } from './harness.js';
 import { backtestSuite } from './suites/backtest.js';
+import { backtestVenueSuite } from './suites/backtest-venue.js';
 import { busSuite } from './suites/core-bus.js';
 import { codecSuite } from './suites/core-codec.js';
 import { riskSuite } from './suites/core-risk.js';
 import { walSuite } from './suites/core-wal.js';
 import { marketDataSuite } from './suites/market-data.js';
+import { nativeRingSuite } from './suites/native-ring.js';
 
 const SUITES: readonly BenchSuite[] = [
   busSuite,
@@ -18,7 +20,9 @@ const SUITES: readonly BenchSuite[] = [
   walSuite,
   riskSuite,
   marketDataSuite,
+  backtestVenueSuite,
   backtestSuite,
+  nativeRingSuite,
 ];
 
 function format(value: number): string {

@@ -1,0 +1,1 @@
+export { RingError, type RingErrorCode } from './ring-error.js';

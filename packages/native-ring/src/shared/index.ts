@@ -1,0 +1,7 @@
+export {
+  allocateSharedRing,
+  SHARED_RING_NAME,
+  type SharedRingOptions,
+  sharedRingConsumer,
+  sharedRingProducer,
+} from './shared-ring.js';
