@@ -160,6 +160,11 @@ describe('crash test: SIGKILL during interval-durability appends', () => {
     expect(seen).toBe(lastSeq);
     expect(lastSeq).toBeGreaterThanOrEqual(reportedDurable);
     expect(reportedDurable).toBeGreaterThan(0);
-    for (const t of tornTails) expect(t.bytes).toBeGreaterThan(0);
+    // A torn tail holds a partial record, or is a segment the kill caught being created (it may
+    // be empty then: the file existed before its header was written).
+    for (const t of tornTails) {
+      if (t.bytes === 0) expect(t.reason).toMatch(/segment header incomplete/);
+      else expect(t.bytes).toBeGreaterThan(0);
+    }
   }, 120_000);
 });
