@@ -950,11 +950,14 @@ export class MatchingEngine {
 
   /** Where along the bar's path each eligible order is first reached. */
   #collectHits(tsOpen: UnixMicros, open: number, low: number, high: number): void {
-    this.#hitPos.length = 0;
-    this.#hitOrder.length = 0;
-    this.#hitPrice.length = 0;
-    this.#hitAction.length = 0;
-    this.#hitIndex.length = 0;
+    // Setting an array's length is a runtime call: skip it on the (usual) bar with no hits.
+    if (this.#hitPos.length !== 0) {
+      this.#hitPos.length = 0;
+      this.#hitOrder.length = 0;
+      this.#hitPrice.length = 0;
+      this.#hitAction.length = 0;
+      this.#hitIndex.length = 0;
+    }
     for (const order of this.marketOrders) {
       if (order.eligibleFromUs <= tsOpen) this.#addHit(order, 0, open, HIT_TAKE);
     }

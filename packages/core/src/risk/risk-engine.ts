@@ -356,7 +356,7 @@ export class RiskEngine {
     }
     if (order !== undefined && !order.isOpen) {
       this.#cancels++;
-      return this.#orderEvent(
+      return this.#decision(
         order,
         'APPROVED',
         'CANCEL_ALWAYS_ALLOWED',
@@ -809,33 +809,13 @@ export class RiskEngine {
     return risk;
   }
 
-  #decision(intent: OrderIntent, decision: RiskDecision, reason: RiskReason, message: string): RiskEvent {
-    const now = this.#clock.nowUs();
-    const event: RiskEvent = {
-      kind: 'risk',
-      v: 1,
-      tsEvent: now,
-      tsInit: now,
-      scope: 'STRATEGY',
-      decision,
-      reason,
-      tradingState: this.tradingState(intent.strategyId),
-      strategyId: intent.strategyId,
-      clientOrderId: intent.clientOrderId,
-      instrumentId: intent.instrumentId,
-      message,
-    };
-    if (decision === 'DENIED') {
-      if (this.#value !== undefined) event.value = this.#value;
-      if (this.#limit !== undefined) event.limit = this.#limit;
-      this.#value = undefined;
-      this.#limit = undefined;
-    }
-    this.#onEvent?.(event);
-    return event;
-  }
-
-  #orderEvent(order: Order, decision: RiskDecision, reason: RiskReason, message: string): RiskEvent {
+  /** A decision about one order (an intent, or an `Order` the engine cancels). */
+  #decision(
+    order: Pick<OrderIntent, 'strategyId' | 'clientOrderId' | 'instrumentId'>,
+    decision: RiskDecision,
+    reason: RiskReason,
+    message: string,
+  ): RiskEvent {
     const now = this.#clock.nowUs();
     const event: RiskEvent = {
       kind: 'risk',
@@ -851,6 +831,12 @@ export class RiskEngine {
       instrumentId: order.instrumentId,
       message,
     };
+    if (decision === 'DENIED') {
+      if (this.#value !== undefined) event.value = this.#value;
+      if (this.#limit !== undefined) event.limit = this.#limit;
+      this.#value = undefined;
+      this.#limit = undefined;
+    }
     this.#onEvent?.(event);
     return event;
   }
@@ -976,7 +962,7 @@ export class RiskEngine {
     const event =
       order === undefined
         ? this.#decision(intent, 'APPROVED', 'CANCEL_ALWAYS_ALLOWED', message)
-        : this.#orderEvent(order, 'APPROVED', 'CANCEL_ALWAYS_ALLOWED', message);
+        : this.#decision(order, 'APPROVED', 'CANCEL_ALWAYS_ALLOWED', message);
     this.#guard(() => this.#gateway.cancel(intent), `cancel ${intent.clientOrderId}`);
     return event;
   }
