@@ -55,7 +55,8 @@ interface Subscriber<E> {
  * loop calls functions straight out of an array.
  */
 interface Route<E> {
-  readonly handlers: readonly ((event: E) => void)[];
+  /** Mutable only to neutralise a removed handler in a snapshot a dispatch is iterating. */
+  readonly handlers: ((event: E) => void)[];
   readonly subs: readonly Subscriber<E>[];
 }
 
@@ -96,8 +97,12 @@ export class EventBus<E extends BusEvent> {
   private readonly pending = new RingBuffer<E>(64);
   /** IDLE, DISPATCHING or DISPOSED: one field, so publish tests one value on the hot path. */
   private state: BusState = IDLE;
-  /** Set when a subscriber is removed during a dispatch: the loop then checks `active`. */
-  private removedDuringDispatch = false;
+  /**
+   * The route the current (or last) dispatch iterates. Removing a subscriber replaces its route
+   * and also swaps its handler in this snapshot for a no-op, so the loop needs no check per
+   * handler. Old snapshots are never reused, so changing them is safe.
+   */
+  private inflight: Route<E> | undefined;
   /** True while `pending` holds events queued by handlers: one field to test per publish. */
   private hasPending = false;
   // One-entry route cache: streams are runs of one kind (quotes, then trades...), and a string
@@ -156,9 +161,6 @@ export class EventBus<E extends BusEvent> {
     this.state = DISPATCHING;
     this.dispatch(event);
     if (this.hasPending) this.drain();
-    // Cleared after the whole publish, not per event: until then removed subscribers are
-    // filtered by their flag, which is only slower, never wrong.
-    if (this.removedDuringDispatch) this.removedDuringDispatch = false;
     if (this.state === DISPATCHING) this.state = IDLE;
   }
 
@@ -213,7 +215,7 @@ export class EventBus<E extends BusEvent> {
    */
   dispose(): void {
     if (this.state === DISPOSED) return;
-    if (this.state === DISPATCHING) this.removedDuringDispatch = true;
+    if (this.inflight !== undefined) this.inflight.handlers.fill(noop);
     this.state = DISPOSED;
     this.pending.clear();
     this.hasPending = false;
@@ -249,7 +251,11 @@ export class EventBus<E extends BusEvent> {
     if (!sub.active) return;
     // Flag first: a dispatch already iterating the old snapshot checks it and skips this handler.
     sub.active = false;
-    if (this.state === DISPATCHING) this.removedDuringDispatch = true;
+    const inflight = this.inflight;
+    if (inflight !== undefined) {
+      const at = inflight.subs.indexOf(sub);
+      if (at >= 0) inflight.handlers[at] = noop;
+    }
     const current = kind === ALL ? this.all : this.routes.get(kind);
     this.setRoute(
       kind,
@@ -279,9 +285,9 @@ export class EventBus<E extends BusEvent> {
       this.lastRoute = route;
     }
     if (route !== undefined) {
+      this.inflight = route;
       const handlers = route.handlers;
       for (let i = 0; i < handlers.length; i++) {
-        if (this.removedDuringDispatch && !route.subs[i]!.active) continue;
         try {
           handlers[i]!(event);
         } catch (cause) {
