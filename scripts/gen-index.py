@@ -10,12 +10,14 @@ import re, sys, pathlib
 
 PACKAGES = {
     'core': (['errors', 'identifiers', 'clock', 'schemas', 'codec', 'bus', 'random', 'execution', 'orders',
-              'portfolio', 'risk', 'data', 'indicators'],
+              'portfolio', 'risk', 'data', 'indicators', 'feeds'],
              ['@quantkubera/core: the canonical event model, binary codec, errors, identifiers, the Clock',
               'port, the event bus, orders, portfolio, risk, market data and indicators. No venue code.']),
-    'backtest': (['engine', 'venue', 'fees', 'fill-models', 'slippage', 'latency', 'data', 'instruments', 'synthetic'],
+    'backtest': (['engine', 'venue', 'fees', 'fill-models', 'slippage', 'latency', 'data', 'instruments', 'synthetic', 'results', 'sweeps',
+                  'experiments'],
                  ['@quantkubera/backtest: the backtest runner, the simulated venue (matching, fills, slippage,',
-                  'fees, latency), historical (CSV, WAL) and synthetic market data.']),
+                  'fees, latency), historical (CSV, WAL) and synthetic market data, run statistics and reports,',
+                  'parameter sweeps, walk-forward analysis and experiment tracking.']),
 }
 PACKAGE = sys.argv[1] if len(sys.argv) > 1 else 'core'
 ROOT = pathlib.Path(__file__).resolve().parent.parent / 'packages' / PACKAGE / 'src'

@@ -142,6 +142,15 @@ export type {
   ReportQuery,
 } from './execution/index.js';
 export {
+  FEED_DATA_KINDS,
+  type FeedDataKind,
+  type FeedEvent,
+  type FeedEventSink,
+  type FeedMarketEvent,
+  type FeedSubscription,
+  type MarketDataFeed,
+} from './feeds/index.js';
+export {
   CLIENT_ORDER_ID_PATTERN,
   type ClientOrderId,
   ClientOrderIdGenerator,

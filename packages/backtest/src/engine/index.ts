@@ -6,7 +6,6 @@ export {
   type EquityPoint,
   equityCurve,
   RunCollector,
-  sharpeRatio,
   writeArtifacts,
 } from './results.js';
 export { resultsDirectory, runBacktest } from './run-backtest.js';

@@ -6,7 +6,6 @@ import type {
   OrderManager,
   PortfolioSnapshot,
   PositionUpdate,
-  SessionCalendar,
 } from '@quantkubera/core';
 import type { FeeBreakdown } from '../fees/index.js';
 
@@ -64,30 +63,6 @@ export function countRoundTrips(fills: readonly FillEvent[]): number {
     if (before !== 0 && (flat || Math.sign(after) !== Math.sign(before))) trips++;
   }
   return trips;
-}
-
-/**
- * Annualised Sharpe ratio of per-snapshot equity returns, counting only snapshots taken while
- * the market was open (so nights and weekends of NSE do not dilute volatility), annualised by the
- * number of such periods in a year of that market's trading time. Zero when undefined.
- */
-export function sharpeRatio(
-  curve: readonly EquityPoint[],
-  calendar: SessionCalendar,
-  intervalSeconds: number,
-  tradingSecondsPerYear: number,
-): number {
-  const returns: number[] = [];
-  for (let i = 1; i < curve.length; i++) {
-    const a = curve[i - 1]!;
-    const b = curve[i]!;
-    if (a.equity > 0 && calendar.isOpen(b.ts - 1)) returns.push(b.equity / a.equity - 1);
-  }
-  if (returns.length < 2) return 0;
-  const mean = returns.reduce((s, r) => s + r, 0) / returns.length;
-  const variance = returns.reduce((s, r) => s + (r - mean) ** 2, 0) / (returns.length - 1);
-  if (variance === 0) return 0;
-  return (mean / Math.sqrt(variance)) * Math.sqrt(tradingSecondsPerYear / intervalSeconds);
 }
 
 /**

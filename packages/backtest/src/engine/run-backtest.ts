@@ -1,5 +1,5 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { type Instrument, SimClock } from '@quantkubera/core';
 import { coreCodeVersion, hashConfig, WalWriter } from '@quantkubera/core/wal';
 import {
@@ -11,15 +11,37 @@ import {
   loadStrategy,
   parseSection,
 } from '@quantkubera/sdk';
+import { appendExperiment, codeVersion, recordedNow } from '../experiments/index.js';
 import { resolveInstruments } from '../instruments/index.js';
+import { analyseRun, annualisationFor, PriceSampler, writeRunAnalysis } from '../results/index.js';
 import { defaultCalendarFor } from '../venue/venue-options.js';
 import { type DataSection, DataSectionSchema, openMarketData } from './data-section.js';
 import { buildSimulatedVenue, ExecutionSectionSchema } from './execution-config.js';
-import { countRoundTrips, equityCurve, RunCollector, sharpeRatio, writeArtifacts } from './results.js';
+import { countRoundTrips, RunCollector, writeArtifacts } from './results.js';
 
-const NSE_TRADING_SECONDS_PER_YEAR = 252 * 6.25 * 3600;
-const CRYPTO_SECONDS_PER_YEAR = 365 * 86_400;
 const PROGRESS_EVERY = 1 << 15;
+
+/** The files a run writes into its directory (besides `wal/`). */
+const RUN_ARTIFACTS = [
+  'orders.csv',
+  'fills.csv',
+  'fees.csv',
+  'positions.csv',
+  'equity.csv',
+  'trades.csv',
+  'slippage.csv',
+  'prices.csv',
+  'stats.json',
+  'breakdown.json',
+  'summary.json',
+  'timing.json',
+  'log.jsonl',
+];
+
+/** JSON cannot hold Infinity (a profit factor without losses): written as null. */
+function finiteOrNull(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? null : value;
+}
 
 /** The wall clock, for the run's elapsed time only (it never reaches the kernel). */
 function wallSeconds(): number {
@@ -123,6 +145,7 @@ export async function runBacktest(
   const startEquity = kernel.portfolio.equity();
   let events = 0;
   let lastTs = market.startUs;
+  const prices = new PriceSampler(Math.round(d.snapshotIntervalSeconds * 1_000_000));
   const span = market.endUs === undefined ? 0 : market.endUs - market.startUs;
   for (const event of market.events) {
     if (event.tsEvent > lastTs) {
@@ -130,6 +153,7 @@ export async function runBacktest(
       lastTs = event.tsEvent;
     }
     kernel.onMarketData(event);
+    prices.observe(event);
     events++;
     if ((events & (PROGRESS_EVERY - 1)) === 0 && options.onProgress !== undefined) {
       options.onProgress({ fraction: span > 0 ? Math.min(1, (lastTs - market.startUs) / span) : 0, events });
@@ -144,10 +168,19 @@ export async function runBacktest(
 
   writeArtifacts(dir, collected, kernel.orders);
   writeFileSync(join(dir, 'log.jsonl'), logLines.length === 0 ? '' : `${logLines.join('\n')}\n`);
-  const curve = equityCurve(collected.snapshots);
   const endEquity = kernel.portfolio.equity();
   const calendar = defaultCalendarFor(instruments[0]!);
-  const nse = ['NSE', 'BSE', 'NFO', 'BFO'].includes(instruments[0]!.venue);
+  const multipliers = new Map(instruments.map((i) => [i.id, i.multiplier]));
+  const analysis = analyseRun({
+    fills: collected.fills,
+    snapshots: collected.snapshots,
+    annualisation: annualisationFor(instruments[0]!.venue, d.snapshotIntervalSeconds),
+    // Only periods ending in a session count: flat nights and weekends would dilute volatility.
+    isTradingPeriod: (ts) => calendar.isOpen(ts - 1),
+    multiplier: (id) => multipliers.get(id) ?? 1,
+  });
+  writeRunAnalysis(dir, analysis, prices.finish());
+  const stats = analysis.statistics;
   const fees = collected.fills.reduce(
     (sum, f) =>
       sum +
@@ -166,13 +199,17 @@ export async function runBacktest(
     pnl: endEquity - startEquity,
     fees,
     totalReturn: startEquity > 0 ? (endEquity - startEquity) / startEquity : 0,
-    maxDrawdown: curve.reduce((m, p) => Math.max(m, p.drawdown), 0),
-    sharpe: sharpeRatio(
-      curve,
-      calendar,
-      d.snapshotIntervalSeconds,
-      nse ? NSE_TRADING_SECONDS_PER_YEAR : CRYPTO_SECONDS_PER_YEAR,
-    ),
+    maxDrawdown: stats.maxDrawdown,
+    sharpe: stats.sharpe,
+    sortino: stats.sortino,
+    annualisedReturn: stats.annualisedReturn,
+    volatility: stats.volatility,
+    calmar: stats.calmar,
+    maxDrawdownDurationSeconds: stats.maxDrawdownDurationSeconds,
+    winRate: stats.winRate,
+    profitFactor: stats.profitFactor,
+    exposureTime: stats.exposureTime,
+    turnover: analysis.turnover,
     baseCurrency: d.baseCurrency,
     failures: kernel.stats.failures.map((f) => ({ strategyId: f.strategyId, message: f.message })),
     latency,
@@ -182,11 +219,25 @@ export async function runBacktest(
   const { elapsedSeconds, latency: _latency, resultsDir: _dir, ...deterministic } = summary;
   writeFileSync(
     join(dir, 'summary.json'),
-    `${JSON.stringify({ ...deterministic, codeVersion: coreCodeVersion() }, null, 2)}\n`,
+    `${JSON.stringify({ ...deterministic, codeVersion: coreCodeVersion() }, finiteOrNull, 2)}\n`,
   );
   writeFileSync(
     join(dir, 'timing.json'),
     `${JSON.stringify({ elapsedSeconds, eventsPerSecond: events / Math.max(elapsedSeconds, 1e-9), latency }, null, 2)}\n`,
   );
+  if (options.track !== false) {
+    appendExperiment(dirname(dir), {
+      kind: 'run',
+      name: d.name,
+      recordedAt: recordedNow(),
+      descriptor: loaded.path,
+      descriptorHash: loaded.hash,
+      params: d.strategies.map((s) => s.params),
+      seed,
+      codeVersion: codeVersion(loaded.baseDir),
+      metrics: { ...deterministic, trades: summary.trades, events },
+      artifacts: { dir, files: RUN_ARTIFACTS },
+    });
+  }
   return summary;
 }

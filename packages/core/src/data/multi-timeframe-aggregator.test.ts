@@ -426,6 +426,16 @@ describe('MultiTimeframeAggregator: boundaries, sessions and policies', () => {
     expect(bars.filter((b) => b.timeframe === '10vol').at(-1)).toMatchObject({ volume: 3 });
   });
 
+  it('a zero-size print after a full volume bar opens no empty bar (found by the property below)', () => {
+    const { agg, bars } = collect({ timeframes: ['1vol'] });
+    feed(agg, [
+      { ts: 1730678400000000, price: 0.25, size: 1 },
+      { ts: 1730678400000000, price: 0.25, size: 0 },
+    ]);
+    agg.flush();
+    expect(bars.map((b) => b.volume)).toEqual([1]);
+  });
+
   it('volume bars equal a batch split of the trade stream', () => {
     fc.assert(
       fc.property(tradesArb('CRYPTO', 100), fc.integer({ min: 1, max: 700 }), (trades, threshold) => {

@@ -712,7 +712,9 @@ export class MultiTimeframeAggregator {
       let remaining = size * unit;
       const threshold = this.actThreshold[j]!;
       if (!(remaining > 0)) {
-        this.addActivity(j, ts, price, 0);
+        // A print of no size measures nothing: it may move an open bar's prices, but opening a
+        // bar with it would emit a bar of zero volume (or value).
+        if (this.actEvents[j]! > 0) this.addActivity(j, ts, price, 0);
         continue;
       }
       for (;;) {

@@ -95,6 +95,8 @@ export const ERROR_CODES = {
   MARKET_DATA_INVALID: 'market data has an unusable value',
   /** A strategy module could not be imported or does not export a strategy. */
   STRATEGY_LOAD_FAILED: 'a strategy module could not be loaded',
+  /** An adapter broke the ExecutionGateway or MarketDataFeed contract in the conformance suite. */
+  CONFORMANCE_FAILED: 'an adapter broke its port contract',
   /** A thrown value that was not a QuantKubera error, normalised. */
   UNKNOWN: 'an unexpected error',
 } as const;

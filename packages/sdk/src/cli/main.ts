@@ -1,19 +1,33 @@
 import { parseArgs } from 'node:util';
 import { isQuantKuberaError, ValidationError } from '@quantkubera/core';
 import { loadDescriptor } from '../descriptor/load-descriptor.js';
+import { newCommand } from './commands/new.js';
+import { reportCommand } from './commands/report.js';
+import { runsCommand } from './commands/runs.js';
+import { sweepCommand } from './commands/sweep.js';
 import { formatSummary } from './format-summary.js';
-import type { BacktestPlugin, RunProgress } from './plugin.js';
+import type { BacktestPlugin } from './plugin.js';
+import { progressLine } from './progress.js';
 
 const HELP = `quantkubera — run QuantKubera strategies
 
 usage:
   quantkubera backtest <descriptor.yaml> [--seed N] [--results DIR] [--no-progress] [--json]
   quantkubera replay <wal-dir>
+  quantkubera report <run-dir> [--out FILE]
+  quantkubera runs [--dir DIR] [--sort METRIC] [--kind run|sweep|walk-forward] [--limit N] [--json]
+  quantkubera sweep <descriptor.yaml> <sweep.yaml> [--workers N] [--no-progress] [--json]
+  quantkubera new strategy <name> [--dir DIR]
   quantkubera --help | --version
 
 backtest   runs the descriptor's strategies on its data with the simulated venue, writes the
            run's WAL and results (orders, fills, positions, equity, summary) and prints a summary.
 replay     re-runs a recorded session from its WAL and checks the orders come out identical.
+report     writes a run's self-contained HTML tearsheet (report.html) and prints its path.
+sweep      runs a parameter sweep (grid, random or TPE; constraints) as full backtests over
+           worker threads; writes <results.dir>/<name>.sweep/ (trials.csv, sweep.json).
+new        writes a typed strategy and its test into DIR (default strategies).
+runs       lists and compares the runs and sweeps recorded in DIR/experiments.jsonl (default runs).
 `;
 
 async function loadPlugin(): Promise<BacktestPlugin> {
@@ -26,26 +40,6 @@ async function loadPlugin(): Promise<BacktestPlugin> {
   }
 }
 
-function progressBar(enabled: boolean): { update(p: RunProgress): void; stop(): void } {
-  if (!enabled || process.stderr.isTTY !== true) return { update() {}, stop() {} };
-  let last = -1;
-  return {
-    update(p) {
-      const pct = Math.floor(p.fraction * 100);
-      if (pct === last) return;
-      last = pct;
-      const width = 30;
-      const done = Math.round((pct / 100) * width);
-      process.stderr.write(
-        `\r[${'#'.repeat(done)}${'.'.repeat(width - done)}] ${String(pct).padStart(3)}%  ${p.events.toLocaleString('en-US')} events`,
-      );
-    },
-    stop() {
-      if (last >= 0) process.stderr.write('\n');
-    },
-  };
-}
-
 /** Runs the CLI with `argv` (without node and the script); returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -56,6 +50,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       results: { type: 'string' },
       'no-progress': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      dir: { type: 'string' },
+      sort: { type: 'string' },
+      kind: { type: 'string' },
+      limit: { type: 'string' },
+      workers: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
     },
@@ -76,7 +76,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (target === undefined) throw new Error('backtest needs a descriptor file');
     const loaded = await loadDescriptor(target);
     const plugin = await loadPlugin();
-    const bar = progressBar(values['no-progress'] !== true && values.json !== true);
+    const bar = progressLine(values['no-progress'] !== true && values.json !== true);
     const seed = values.seed === undefined ? undefined : Number(values.seed);
     if (seed !== undefined && !Number.isSafeInteger(seed))
       throw new Error(`--seed must be an integer, got ${values.seed}`);
@@ -98,6 +98,44 @@ export async function main(argv: readonly string[]): Promise<number> {
         : `replay DIFFERS: ${report.firstDifference ?? 'order counts differ'} (${report.replayedIntents} replayed vs ${report.recordedIntents} recorded)`,
     );
     return report.identical ? 0 : 1;
+  }
+  if (command === 'report') {
+    if (target === undefined) throw new Error('report needs a run directory (runs/<name>)');
+    return reportCommand(await loadPlugin(), {
+      runDir: target,
+      ...(values.out === undefined ? {} : { out: values.out }),
+    });
+  }
+  if (command === 'runs') {
+    return runsCommand(await loadPlugin(), {
+      dir: values.dir ?? target ?? 'runs',
+      json: values.json === true,
+      ...(values.sort === undefined ? {} : { sort: values.sort }),
+      ...(values.kind === undefined ? {} : { kind: values.kind }),
+      ...(values.limit === undefined ? {} : { limit: values.limit }),
+    });
+  }
+  if (command === 'sweep') {
+    const spec = positionals[2];
+    if (target === undefined || spec === undefined)
+      throw new Error('sweep needs a descriptor file and a sweep spec file');
+    const workers = values.workers === undefined ? undefined : Number(values.workers);
+    if (workers !== undefined && !(Number.isSafeInteger(workers) && workers >= 0)) {
+      throw new Error(`--workers must be a non-negative integer, got ${values.workers}`);
+    }
+    return sweepCommand(await loadPlugin(), {
+      descriptor: target,
+      spec,
+      ...(workers === undefined ? {} : { workers }),
+      json: values.json === true,
+      progress: values['no-progress'] !== true,
+    });
+  }
+  if (command === 'new') {
+    return newCommand(positionals.slice(1), {
+      dir: values.dir ?? 'strategies',
+      log: (line) => console.log(line),
+    });
   }
   console.error(`unknown command ${command}\n\n${HELP}`);
   return 2;

@@ -107,6 +107,7 @@ export interface KernelConfig {
   readonly bars?: {
     readonly latePolicy?: LatePolicy;
     readonly emptyBars?: EmptyBarPolicy;
+    /** The session calendar bars of an instrument align to; the venue's default when omitted. */
     readonly calendarFor?: (instrumentId: string) => SessionCalendar;
   };
   /** What happens to a strategy that throws. */

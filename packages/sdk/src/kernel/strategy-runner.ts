@@ -57,12 +57,15 @@ export interface RunnerServices {
   readonly risk: RiskEngine;
   readonly baseCurrency: string;
   readonly latency: LatencyTracker | undefined;
+  /** The definition of an instrument of the run, or undefined for one it does not know. */
   instrument(instrumentId: string): Instrument | undefined;
+  /** The last price the run has seen for an instrument, or undefined before any. */
   lastPrice(instrumentId: string): number | undefined;
   /** Makes sure the subscription's market data and bars reach the runner. */
   subscribe(runner: StrategyRunner, subscription: Subscription): void;
   /** Marks the portfolio and publishes the intent, then hands it to risk. */
   route(intent: OrderIntent): void;
+  /** Writes one of the strategy's structured log lines. */
   log(line: LogLine): void;
   /** A hook threw: the kernel contains it. */
   fail(runner: StrategyRunner, hook: string, error: unknown): void;

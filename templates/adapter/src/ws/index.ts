@@ -1,0 +1,2 @@
+export { StreamClient } from './stream-client.js';
+export type { StreamTransport } from './stream-transport.js';
