@@ -12,8 +12,6 @@ export {
   type ExperimentRecordView,
   formatSummary,
   main,
-  type ProgressUpdate,
-  progressLine,
   type ReplayReport,
   type ReportCommandArgs,
   type RunProgress,

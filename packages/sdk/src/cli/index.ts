@@ -15,4 +15,3 @@ export type {
   SweepRunOptions,
   SweepTrialView,
 } from './plugin.js';
-export { type ProgressUpdate, progressLine } from './progress.js';

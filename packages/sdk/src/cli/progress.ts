@@ -8,11 +8,19 @@ export interface ProgressUpdate {
   readonly unit?: string;
 }
 
+/** A progress bar being drawn. */
+export interface ProgressLine {
+  /** Redraws when the percentage changed. */
+  update(p: ProgressUpdate): void;
+  /** Ends the line. */
+  stop(): void;
+}
+
 /**
  * A one-line progress bar on stderr, redrawn when the percentage changes. Silent when disabled
  * or when stderr is not a terminal (CI logs stay clean).
  */
-export function progressLine(enabled: boolean): { update(p: ProgressUpdate): void; stop(): void } {
+export function progressLine(enabled: boolean): ProgressLine {
   if (!enabled || process.stderr.isTTY !== true) return { update() {}, stop() {} };
   let last = -1;
   return {
