@@ -1,6 +1,7 @@
 /**
  * The benchmark harness: warm-up, several timed repetitions, median and spread. Every figure can
- * carry a ratio to a baseline measured in the same process, interleaved with it, so results
+ * carry a ratio to a baseline measured in the same process, interleaved with it, and every rate or
+ * time is also expressed in units of a fixed calibration workload measured alongside it, so results
  * compare across shared, noisy machines.
  */
 
@@ -24,6 +25,12 @@ export interface BenchResult {
   readonly spread?: number;
   /** True when smaller values are better (latencies). */
   readonly lowerIsBetter?: boolean;
+  /**
+   * `value` in calibration units, stamped by the runner: a rate divided by the calibration
+   * workload's rate, or a time multiplied by it. Both scale alike with machine speed, so this
+   * is the figure baselines compare.
+   */
+  readonly calibrated?: number;
 }
 
 /** Options for {@link measureThroughput}. */
@@ -36,8 +43,11 @@ export interface ThroughputOptions {
 
 /** A throughput measurement: the per-repetition rates and their median. */
 export interface Throughput {
+  /** Median of `samples`, in operations per second. */
   readonly median: number;
+  /** One rate per timed repetition. */
   readonly samples: readonly number[];
+  /** (max - min) / median of `samples`. */
   readonly spread: number;
 }
 
@@ -75,6 +85,7 @@ export function measureThroughput(
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let i = 0; i < warmup; i++) for (const n of names) workloads[n]!.run();
   for (let r = 0; r < reps; r++) {
+    calibrate();
     for (const n of names) {
       const w = workloads[n]!;
       const start = process.hrtime.bigint();
@@ -103,6 +114,7 @@ export async function measureThroughputAsync(
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let i = 0; i < warmup; i++) for (const n of names) await workloads[n]!.run();
   for (let r = 0; r < reps; r++) {
+    calibrate();
     for (const n of names) {
       const w = workloads[n]!;
       const start = process.hrtime.bigint();
@@ -112,4 +124,76 @@ export async function measureThroughputAsync(
     }
   }
   return Object.fromEntries(names.map((n) => [n, summarise(samples[n]!)]));
+}
+
+/**
+ * Calibration: a fixed CPU-bound loop (integer hashing, float arithmetic, typed-array reads and
+ * writes, a monomorphic call) of the kind the platform's hot paths are made of. It is timed
+ * interleaved with every benchmark's repetitions, so a figure divided by it cancels most of the
+ * machine's speed and of a noisy neighbour's share of the CPU.
+ */
+const CALIBRATION_OPS = 4_000_000;
+const calibrationTable = new Float64Array(1024);
+let calibrationSamples: number[] = [];
+
+function mix(h: number, i: number): number {
+  h = Math.imul(h ^ i, 0x9e3779b1);
+  return h ^ (h >>> 15);
+}
+
+function calibrationLoop(): number {
+  let h = 0x12345678;
+  let acc = 0;
+  for (let i = 0; i < CALIBRATION_OPS; i++) {
+    h = mix(h, i);
+    const slot = h & 1023;
+    acc += calibrationTable[slot]! * 0.5 + (h & 0xff);
+    calibrationTable[(slot + 1) & 1023] = acc * 1e-9;
+  }
+  return acc;
+}
+
+/**
+ * Times one run of the calibration loop, records its rate and returns it (loop iterations/s).
+ * The harness calls it once per repetition of every measurement, and the runner three times before
+ * and after each suite (which covers suites whose figures come from their own timing loops).
+ */
+export function calibrate(): number {
+  const start = process.hrtime.bigint();
+  consume(calibrationLoop());
+  const ns = Number(process.hrtime.bigint() - start);
+  const rate = (CALIBRATION_OPS * 1e9) / ns;
+  calibrationSamples.push(rate);
+  return rate;
+}
+
+/** Forgets the calibration samples recorded so far (the runner does this before each suite). */
+export function resetCalibration(): void {
+  calibrationSamples = [];
+}
+
+/** The calibration samples recorded since the last {@link resetCalibration}. */
+export function calibrationSamplesSoFar(): readonly number[] {
+  return calibrationSamples;
+}
+
+const RATE_UNIT = /\/s$/;
+const TIME_UNITS: Readonly<Record<string, number>> = { ns: 1e-9, µs: 1e-6, us: 1e-6, ms: 1e-3, s: 1 };
+
+/**
+ * Expresses a figure in calibration units: a rate (unit ending in `/s`) divided by the
+ * calibration rate, a time (`ns`, `µs`, `ms`, `s`) multiplied by it (so it reads as "calibration
+ * loop iterations the operation costs"). Counts, sizes and percentages are returned unchanged.
+ */
+export function withCalibration(result: BenchResult, calibrationRate: number): BenchResult {
+  if (!(calibrationRate > 0) || !Number.isFinite(result.value)) return result;
+  if (RATE_UNIT.test(result.unit)) return { ...result, calibrated: result.value / calibrationRate };
+  const seconds = TIME_UNITS[result.unit];
+  if (seconds !== undefined) return { ...result, calibrated: result.value * seconds * calibrationRate };
+  return result;
+}
+
+/** True when a figure measures speed (a rate or a time), as opposed to a count or a size. */
+export function isPerformanceFigure(result: BenchResult): boolean {
+  return RATE_UNIT.test(result.unit) || TIME_UNITS[result.unit] !== undefined;
 }

@@ -15,7 +15,7 @@ import { type BenchResult, type BenchSuite, consume, measureThroughputAsync } fr
 const BTC: Instrument = catalogInstrument('BTCUSDT.BINANCE');
 
 /** Quotes and trades of BTCUSDT from the synthetic generator, materialised once. */
-function l1Events(hours: number): MarketDataEvent[] {
+export function l1Events(hours: number): MarketDataEvent[] {
   const out: MarketDataEvent[] = [];
   for (const e of generateMarket('normal-day', {
     seed: 20261121,
@@ -72,7 +72,7 @@ const PARAMS = { instrument: BTC.id, timeframe: '1m', fast: 10, slow: 30, quanti
  * A full kernel run: venue matching, bar aggregation, the strategies, portfolio and risk. One
  * SMA-crossover instance per timeframe, so `['1m', '5m']` aggregates and trades both.
  */
-async function kernelRun(
+export async function kernelRun(
   events: readonly MarketDataEvent[],
   matching: 'L1' | 'bar',
   timeframes: readonly string[],
