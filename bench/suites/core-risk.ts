@@ -11,58 +11,11 @@ import {
   type RiskLimitsInput,
   SimClock,
 } from '@quantkubera/core';
+import { BTC_SPOT, NIFTY_FUT, RELIANCE, T0 } from '@quantkubera/core/testing';
 import * as hdr from 'hdr-histogram-js';
 import { type BenchResult, type BenchSuite, consume, measureThroughput } from '../harness.js';
 
-const T0 = 1_732_007_700_000_000;
-
-const INSTRUMENTS: Instrument[] = [
-  {
-    type: 'equity',
-    id: 'RELIANCE.NSE',
-    symbol: 'RELIANCE',
-    venue: 'NSE',
-    venueSymbol: 'RELIANCE',
-    quoteCurrency: 'INR',
-    tickSize: 0.05,
-    lotSize: 1,
-    multiplier: 1,
-    pricePrecision: 2,
-    sizePrecision: 0,
-  },
-  {
-    type: 'future',
-    id: 'NIFTY24DECFUT.NFO',
-    symbol: 'NIFTY24DECFUT',
-    venue: 'NFO',
-    venueSymbol: 'NIFTY24DECFUT',
-    quoteCurrency: 'INR',
-    tickSize: 0.05,
-    lotSize: 25,
-    multiplier: 1,
-    pricePrecision: 2,
-    sizePrecision: 0,
-    maxQuantity: 1_800,
-    underlying: 'NIFTY',
-    settlementCurrency: 'INR',
-    expiry: T0 + 30 * 86_400_000_000,
-  },
-  {
-    type: 'crypto_spot',
-    id: 'BTCUSDT.BINANCE',
-    symbol: 'BTCUSDT',
-    venue: 'BINANCE',
-    venueSymbol: 'BTCUSDT',
-    quoteCurrency: 'USDT',
-    baseCurrency: 'BTC',
-    tickSize: 0.01,
-    lotSize: 0.00001,
-    multiplier: 1,
-    pricePrecision: 2,
-    sizePrecision: 5,
-    minNotional: 5,
-  },
-];
+const INSTRUMENTS: Instrument[] = [RELIANCE, NIFTY_FUT, BTC_SPOT];
 const MARKS: Record<string, number> = {
   'RELIANCE.NSE': 2945.35,
   'NIFTY24DECFUT.NFO': 24_000,

@@ -16,3 +16,4 @@ export {
   venueCode,
   venueId,
 } from './arbitraries.js';
+export { BTC_SPOT, ETH_PERP, NIFTY_CE, NIFTY_FUT, RELIANCE, T0 } from './instruments.js';
