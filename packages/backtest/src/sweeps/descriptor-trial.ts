@@ -21,7 +21,7 @@ export interface DescriptorTrialJob {
 
 const loadedCache = new Map<string, Promise<LoadedDescriptor>>();
 
-/** The descriptor a job describes: a copy with its name, params and data replaced. */
+/** The descriptor a job describes: a copy with its name, params and data replaced (and no WAL fsyncs). */
 export async function trialDescriptor(job: DescriptorTrialJob): Promise<LoadedDescriptor> {
   let base = loadedCache.get(job.descriptorPath);
   if (base === undefined) {
@@ -39,6 +39,9 @@ export async function trialDescriptor(job: DescriptorTrialJob): Promise<LoadedDe
         i === job.strategy ? { ...s, params: { ...s.params, ...job.params } } : s,
       ),
       ...(job.data === undefined || d.data === undefined ? {} : { data: { ...d.data, ...job.data } }),
+      // A trial's log is written whole when it ends; group-commit fsyncs from every worker would
+      // only contend for the disk (a sweep reruns a lost trial, it never recovers one).
+      wal: { ...d.wal, durability: 'none' },
     },
   };
 }
