@@ -1,10 +1,7 @@
-import {
-  type EquityInstrument,
-  type FutureInstrument,
-  microsFromDate,
-  type OptionInstrument,
-} from '@quantkubera/core';
+import { type FutureInstrument, microsFromDate } from '@quantkubera/core';
+import { RELIANCE } from '@quantkubera/core/testing';
 import { describe, expect, it } from 'vitest';
+import { niftyCall as niftyCallOption } from '../../test/support/venue-harness.js';
 import { SimulatedVenueError } from '../venue/venue-error.js';
 import {
   type FeeBreakdown,
@@ -16,38 +13,8 @@ import {
 
 const TS = microsFromDate('2024-11-04T05:00:00Z'); // 10:30 IST
 
-const reliance: EquityInstrument = {
-  type: 'equity',
-  id: 'RELIANCE.NSE',
-  symbol: 'RELIANCE',
-  venue: 'NSE',
-  venueSymbol: 'RELIANCE',
-  quoteCurrency: 'INR',
-  tickSize: 0.05,
-  lotSize: 1,
-  multiplier: 1,
-  pricePrecision: 2,
-  sizePrecision: 0,
-};
-const niftyCall: OptionInstrument = {
-  type: 'option',
-  id: 'NIFTY24N2124000CE.NFO',
-  symbol: 'NIFTY24N2124000CE',
-  venue: 'NFO',
-  venueSymbol: 'NIFTY24N2124000CE',
-  quoteCurrency: 'INR',
-  tickSize: 0.05,
-  lotSize: 75,
-  multiplier: 1,
-  pricePrecision: 2,
-  sizePrecision: 0,
-  underlying: 'NIFTY',
-  settlementCurrency: 'INR',
-  expiry: microsFromDate('2024-11-21T10:00:00Z'),
-  strike: 24_000,
-  right: 'CALL',
-  exerciseStyle: 'EUROPEAN',
-};
+const reliance = RELIANCE;
+const niftyCall = niftyCallOption();
 const niftyFut: FutureInstrument = {
   type: 'future',
   id: 'NIFTY24NOVFUT.NFO',

@@ -22,6 +22,7 @@ import {
   type TimeInForce,
   type TradeEvent,
 } from '@quantkubera/core';
+import { RELIANCE } from '@quantkubera/core/testing';
 import { SimulatedVenue, type SimulatedVenueOptions } from '../../src/venue/index.js';
 
 /** Monday 2024-11-04 09:30 IST (04:00 UTC), inside the NSE session. */
@@ -35,20 +36,7 @@ export const MIN = 60_000_000;
 
 /** RELIANCE on NSE: tick 0.05, lot 1. */
 export function equity(overrides: Partial<EquityInstrument> = {}): EquityInstrument {
-  return {
-    type: 'equity',
-    id: 'RELIANCE.NSE',
-    symbol: 'RELIANCE',
-    venue: 'NSE',
-    venueSymbol: 'RELIANCE',
-    quoteCurrency: 'INR',
-    tickSize: 0.05,
-    lotSize: 1,
-    multiplier: 1,
-    pricePrecision: 2,
-    sizePrecision: 0,
-    ...overrides,
-  };
+  return { ...RELIANCE, ...overrides };
 }
 
 /** A NIFTY call on NFO: tick 0.05, lot 75. */
