@@ -1,36 +1,8 @@
 import { type CanonicalEvent, eventCodec } from '@quantkubera/core';
+import { sampleQuotes, sampleTrades } from '../fixtures.js';
 import { type BenchResult, type BenchSuite, consume, measureThroughput } from '../harness.js';
 
 const COUNT = 10_000;
-const T0 = 1_732_000_000_000_000;
-
-function trades(): CanonicalEvent[] {
-  return Array.from({ length: COUNT }, (_, i) => ({
-    kind: 'trade' as const,
-    v: 1 as const,
-    tsEvent: T0 + i * 1_000,
-    tsInit: T0 + i * 1_000 + 37,
-    instrumentId: i % 4 === 0 ? 'BANKNIFTY24NOVFUT.NFO' : 'RELIANCE.NSE',
-    price: 2_945.35 + (i % 100) * 0.05,
-    size: 1 + (i % 25),
-    aggressor: i % 2 === 0 ? ('BUYER' as const) : ('SELLER' as const),
-    tradeId: String(400_000_000 + i),
-  }));
-}
-
-function quotes(): CanonicalEvent[] {
-  return Array.from({ length: COUNT }, (_, i) => ({
-    kind: 'quote' as const,
-    v: 1 as const,
-    tsEvent: T0 + i * 1_000,
-    tsInit: T0 + i * 1_000 + 21,
-    instrumentId: 'BTCUSDT.BINANCE',
-    bidPrice: 97_000.1 + (i % 50) * 0.1,
-    bidSize: 0.25 + (i % 7) * 0.001,
-    askPrice: 97_000.2 + (i % 50) * 0.1,
-    askSize: 0.5 + (i % 5) * 0.001,
-  }));
-}
 
 function codecFigures(label: string, events: CanonicalEvent[]): BenchResult[] {
   const buffer = new Uint8Array(COUNT * 128);
@@ -120,5 +92,5 @@ function codecFigures(label: string, events: CanonicalEvent[]): BenchResult[] {
 /** Binary codec throughput for Trade and Quote events against JSON. */
 export const codecSuite: BenchSuite = {
   name: 'core-codec',
-  run: () => [...codecFigures('trade', trades()), ...codecFigures('quote', quotes())],
+  run: () => [...codecFigures('trade', sampleTrades(COUNT)), ...codecFigures('quote', sampleQuotes(COUNT))],
 };

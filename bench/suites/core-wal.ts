@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { type CanonicalEvent, eventCodec } from '@quantkubera/core';
 import { readWal, WalWriter } from '@quantkubera/core/wal';
 import * as hdr from 'hdr-histogram-js';
+import { sampleQuotes } from '../fixtures.js';
 import { type BenchResult, type BenchSuite, consume, measureThroughput, median } from '../harness.js';
 
 const COUNT = 10_000;
@@ -13,21 +14,6 @@ const BATCH = 10_000;
 const REPS = 5;
 const T0 = 1_732_000_000_000_000;
 const RUN = { configHash: 'sha256:bench', seed: 1, createdUs: T0 };
-
-/** Quotes: a 77-byte codec frame, a 93-byte WAL record. */
-function quotes(): CanonicalEvent[] {
-  return Array.from({ length: COUNT }, (_, i) => ({
-    kind: 'quote' as const,
-    v: 1 as const,
-    tsEvent: T0 + i * 1_000,
-    tsInit: T0 + i * 1_000 + 21,
-    instrumentId: 'BTCUSDT.BINANCE',
-    bidPrice: 97_000.1 + (i % 50) * 0.1,
-    bidSize: 0.25 + (i % 7) * 0.001,
-    askPrice: 97_000.2 + (i % 50) * 0.1,
-    askSize: 0.5 + (i % 5) * 0.001,
-  }));
-}
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -102,7 +88,7 @@ function spread(samples: readonly number[]): number {
 export const walSuite: BenchSuite = {
   name: 'core-wal',
   run: async () => {
-    const events = quotes();
+    const events = sampleQuotes(COUNT);
     const root = mkdtempSync(join(tmpdir(), 'qk-bench-wal-'));
     try {
       const appendRates: number[] = [];
