@@ -71,6 +71,8 @@ export interface RunnerServices {
   fail(runner: StrategyRunner, hook: string, error: unknown): void;
 }
 
+const NO_ORDERS: readonly OrderView[] = Object.freeze([]);
+
 /** The lifecycle of a strategy in a run. */
 export type RunnerState = 'created' | 'running' | 'failed' | 'stopped';
 
@@ -258,6 +260,7 @@ export class StrategyRunner {
       error: log('error'),
     };
     const submit = (req: OrderRequest): string => this.#submit(req);
+    const openCount = s.orders.strategyCounter(this.strategyId);
     return {
       strategyId: this.strategyId,
       params: this.params as never,
@@ -314,9 +317,13 @@ export class StrategyRunner {
         return order !== undefined && order.strategyId === this.strategyId ? (order as OrderView) : undefined;
       },
       openOrders: (instrumentId) =>
-        s.orders
-          .openOrders(this.strategyId)
-          .filter((o) => instrumentId === undefined || o.instrumentId === instrumentId) as OrderView[],
+        // Strategies ask this on every event; the live per-strategy count answers the usual
+        // "none open" without building two arrays.
+        openCount.count === 0
+          ? NO_ORDERS
+          : (s.orders
+              .openOrders(this.strategyId)
+              .filter((o) => instrumentId === undefined || o.instrumentId === instrumentId) as OrderView[]),
       portfolio: (): PortfolioSnapshot => s.portfolio.snapshot(),
       lastPrice: (instrumentId) => s.lastPrice(instrumentId),
       tradingState: (): TradingState => s.risk.tradingState(this.strategyId),
