@@ -92,4 +92,52 @@ describe('fixed point', () => {
       { numRuns: 2_000, seed: 12 },
     );
   });
+
+  it('reads a double exactly as the string of its shortest decimal (the number fast path)', () => {
+    const outcome = (value: number | string, decimals: number): bigint | string => {
+      try {
+        return parseScaled(value, decimals, 'x', 'X');
+      } catch (error) {
+        return (error as AccountingError).code;
+      }
+    };
+    const doubles = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+      // Decimals with few places, as prices, sizes and fees are.
+      fc
+        .tuple(fc.integer({ min: -(2 ** 40), max: 2 ** 40 }), fc.integer({ min: 0, max: 12 }))
+        .map(([n, k]) => n / 10 ** k),
+      fc.constantFrom(0.1 + 0.2, -0, 5e-324, 2 ** 49 / 1e8, 2 ** 49 / 1e8 + 1e-8, 1e21, 123.456),
+    );
+    fc.assert(
+      fc.property(doubles, fc.integer({ min: 0, max: 18 }), (value, decimals) => {
+        expect(outcome(value, decimals)).toBe(outcome(String(value), decimals));
+      }),
+      { numRuns: 50_000, seed: 13 },
+    );
+  });
+
+  it('rounds a double half-even at its shortest decimal, ties included (decimal.js reference)', () => {
+    const values = fc.oneof(
+      // Mid prices: half a tick off the grid, and their neighbours.
+      fc
+        .tuple(fc.integer({ min: -(2 ** 40), max: 2 ** 40 }), fc.integer({ min: 0, max: 8 }))
+        .map(([n, k]) => (n + 0.5) / 10 ** k),
+      fc
+        .tuple(fc.integer({ min: -(2 ** 40), max: 2 ** 40 }), fc.integer({ min: 0, max: 10 }))
+        .map(([n, k]) => n / 10 ** k),
+      fc.double({ min: -1e9, max: 1e9, noNaN: true }),
+    );
+    fc.assert(
+      fc.property(values, fc.integer({ min: 0, max: 8 }), (value, decimals) => {
+        const expected = new D(String(value))
+          .toDecimalPlaces(decimals, D.ROUND_HALF_EVEN)
+          .times(new D(10).pow(decimals))
+          .toNumber();
+        expect(roundToUnits(value, decimals) + 0).toBe(expected + 0); // -0 and 0 alike
+      }),
+      { numRuns: 50_000, seed: 14 },
+    );
+  });
 });

@@ -25,6 +25,13 @@ const FAST_LIMIT = 2 ** 50;
  */
 const SNAP_TOLERANCE = 1e-6;
 
+/** Decimals the number fast path of {@link parseScaled} tries (fees, prices and sizes have at most 8). */
+const FAST_PARSE_DECIMALS = 8;
+/** Below 2^49 units, two counts 10^-k apart are more than one ulp apart: one count per double. */
+const FAST_PARSE_LIMIT = 2 ** 49;
+/** Counts of units below which {@link roundToUnits} trusts the float product away from ties. */
+const ROUND_FAST_LIMIT = 2 ** 31;
+
 /** 10^`decimals` as a double (`decimals` in 0…22). */
 export function pow10(decimals: number): number {
   const p = POW10[decimals];
@@ -84,15 +91,29 @@ export function toUnits(value: number, decimals: number, what: string, subject: 
  */
 export function roundToUnits(value: number, decimals: number): number {
   const scaled = value * pow10(decimals);
-  const floor = Math.floor(scaled);
-  const diff = scaled - floor;
-  // Clear of a tie, the float product rounds the same way as the exact decimal.
-  if (diff < 0.5 - 1e-6) return floor;
-  if (diff > 0.5 + 1e-6) return floor + 1;
+  // Below 2^31 units the float product is within 5e-7 of the exact decimal's (its error is about
+  // one ulp of the product), so clear of a tie it rounds the same way as the exact decimal.
+  if (scaled < ROUND_FAST_LIMIT && scaled > -ROUND_FAST_LIMIT) {
+    const floor = Math.floor(scaled);
+    const diff = scaled - floor;
+    if (diff < 0.5 - 1e-6) return floor;
+    if (diff > 0.5 + 1e-6) return floor + 1;
+  }
+  // Near a tie (a mid price half a tick off the grid) or large: when the value has at most one
+  // place more than `decimals`, that place decides in integers, with no string.
+  if (decimals < 22) {
+    const p1 = POW10[decimals + 1]!;
+    const tenths = Math.round(value * p1);
+    if (tenths <= FAST_PARSE_LIMIT && tenths >= -FAST_PARSE_LIMIT && tenths / p1 === value) {
+      const q = Math.floor(tenths / 10);
+      const r = tenths - q * 10;
+      return r < 5 ? q : r > 5 ? q + 1 : q % 2 === 0 ? q : q + 1;
+    }
+  }
+  if (!Number.isFinite(value)) return Math.round(scaled);
   const places = decimalPlaces(value);
-  if (places <= decimals) return Math.round(scaled);
-  const units = parseScaled(value, places, 'value', 'roundToUnits');
-  return Number(divRoundHalfEven(units, pow10n(places - decimals)));
+  const units = parseScaled(value, Math.max(places, decimals), 'value', 'roundToUnits');
+  return Number(places <= decimals ? units : divRoundHalfEven(units, pow10n(places - decimals)));
 }
 
 const DECIMAL_PATTERN = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
@@ -110,6 +131,10 @@ const DECIMAL_PATTERN = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
  * ```
  */
 export function parseScaled(value: number | string, decimals: number, what: string, subject: string): bigint {
+  if (typeof value === 'number') {
+    const units = parseScaledFast(value, decimals);
+    if (units !== undefined) return units;
+  }
   const text = typeof value === 'number' ? String(value) : value.trim();
   const m = DECIMAL_PATTERN.exec(text);
   const intPart = m?.[2] ?? '';
@@ -140,6 +165,22 @@ export function parseScaled(value: number | string, decimals: number, what: stri
     units = digits / div;
   }
   return m[1] === '-' ? -units : units;
+}
+
+/**
+ * The common case of {@link parseScaled} without formatting a string: when `value` is the double
+ * nearest to some count of 10^-k units (k = min(decimals, 8)), the shortest decimal that
+ * round-trips to it has at most k places, so it is that count (unique below 2^49 units) scaled
+ * up to `decimals`. `undefined` when it is not (more places, huge, non-finite): the exact path
+ * decides.
+ */
+function parseScaledFast(value: number, decimals: number): bigint | undefined {
+  const k = decimals < FAST_PARSE_DECIMALS ? decimals : FAST_PARSE_DECIMALS;
+  const p = POW10[k]!;
+  const units = Math.round(value * p);
+  if (!(units <= FAST_PARSE_LIMIT && units >= -FAST_PARSE_LIMIT) || units / p !== value) return undefined;
+  const big = BigInt(units);
+  return k === decimals ? big : big * pow10n(decimals - k);
 }
 
 /**

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SimClock } from '../clock/index.js';
 import { AccountingError, ValidationError } from '../errors/index.js';
@@ -196,5 +197,64 @@ describe('Portfolio', () => {
     expect(orderMargin(rates, RELIANCE, -10, 100, 4, 0)).toBe(600); // 4 close, 6 open short at 100%
     expect(orderMargin(rates, NIFTY_CE, 25, 100, 0, 24_000)).toBe(2_500);
     expect(orderMargin(rates, NIFTY_CE, -25, 100, 0, 24_000)).toBe(0.15 * 24_000 * 25 + 2_500);
+  });
+});
+
+describe('Portfolio marks', () => {
+  // Marks revalue lazily (when a figure is read): the books must be the same exact sums as if every
+  // mark had revalued at once, whatever the interleaving of fills, marks and reads.
+  it('books the same exact figures whether read after every step or only at the end', () => {
+    const ids = [RELIANCE.id, NIFTY_FUT.id, NIFTY_CE.id, ETH_PERP.id, BTC_SPOT.id];
+    const step = fc.oneof(
+      fc.record({
+        op: fc.constant('fill' as const),
+        at: fc.nat(ids.length - 1),
+        sell: fc.boolean(),
+        price: fc.integer({ min: 100, max: 5_000 }),
+        lots: fc.integer({ min: 1, max: 5 }),
+      }),
+      fc.record({
+        op: fc.constant('mark' as const),
+        at: fc.nat(ids.length - 1),
+        price: fc.integer({ min: 50, max: 6_000 }),
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(step, { minLength: 1, maxLength: 60 }),
+        fc.array(fc.boolean(), { minLength: 60, maxLength: 60 }),
+        (steps, reads) => {
+          const eager = portfolio();
+          const lazy = portfolio();
+          steps.forEach((s, i) => {
+            const id = ids[s.at]!;
+            for (const p of [eager, lazy]) {
+              if (s.op === 'mark') p.mark(id, s.price / 10);
+              else {
+                const instrument = instrumentMap().get(id)!;
+                p.applyFill(
+                  fill({
+                    clientOrderId: `o${i}`,
+                    tradeId: `t${i}`,
+                    instrumentId: id,
+                    side: s.sell ? 'SELL' : 'BUY',
+                    price: s.price / 10,
+                    quantity: s.lots * instrument.lotSize,
+                    feeCurrency: instrument.quoteCurrency,
+                  }),
+                );
+              }
+            }
+            eager.totals();
+            for (const c of eager.currencies()) eager.exactBook(c);
+            // The lazy one is read now and then, through position views as well as totals.
+            if (reads[i] === true) lazy.position(id)?.unrealizedPnl;
+          });
+          for (const c of eager.currencies()) expect(lazy.exactBook(c)).toEqual(eager.exactBook(c));
+          expect(lazy.snapshot(T0)).toEqual(eager.snapshot(T0));
+        },
+      ),
+      { numRuns: 300, seed: 7 },
+    );
   });
 });

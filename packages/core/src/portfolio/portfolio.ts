@@ -14,6 +14,7 @@ import {
   divRoundHalfEven,
   MONEY_DECIMALS,
   parseScaled,
+  pow10,
   pow10n,
   roundToUnits,
   scaledToNumber,
@@ -140,8 +141,18 @@ class Position implements PositionView {
   cost = 0n;
   realized = 0n;
   feeTotal = 0n;
+  /** The mark in price units; {@link Position.markNum} is the same count as a double. */
   markUnits = 0n;
+  markNum = 0;
   hasMark = false;
+  /**
+   * Marked since the last revaluation. A mark is cheap (a double compare and store); the exact
+   * bigint revaluation runs when a figure that depends on it is read, so a position marked on
+   * every bar or quote costs bigint arithmetic only as often as equity or exposure is looked at.
+   * Revaluation is a pure function of the latest mark and books deltas, so the books are the same
+   * exact sums either way.
+   */
+  stale = false;
   notionalMoney = 0n;
   valueMoney = 0n;
   marginMoney = 0n;
@@ -178,21 +189,25 @@ class Position implements PositionView {
     return scaledToNumber(units, a.pricePrecision + extra);
   }
   get notional(): number {
+    if (this.stale) this.revalue();
     return scaledToNumber(this.notionalMoney, MONEY_DECIMALS);
   }
   get realizedPnl(): number {
     return scaledToNumber(this.realized, MONEY_DECIMALS);
   }
   get unrealizedPnl(): number {
+    if (this.stale) this.revalue();
     return scaledToNumber(this.notionalMoney - this.cost, MONEY_DECIMALS);
   }
   get fees(): number {
     return scaledToNumber(this.feeTotal, MONEY_DECIMALS);
   }
   get margin(): number {
+    if (this.stale) this.revalue();
     return scaledToNumber(this.marginMoney, MONEY_DECIMALS);
   }
   get exact(): PositionView['exact'] {
+    if (this.stale) this.revalue();
     return {
       quantityUnits: this.quantityUnits,
       costBasis: this.cost,
@@ -201,6 +216,24 @@ class Position implements PositionView {
       fees: this.feeTotal,
       margin: this.marginMoney,
     };
+  }
+
+  /** Recomputes notional, equity contribution and margin at the latest mark; books the deltas. */
+  revalue(): void {
+    const acc = this.acc;
+    this.stale = false;
+    this.markUnits = BigInt(this.markNum);
+    const notional = this.quantityUnits * this.markUnits * acc.multiplierUnits * acc.toMoney;
+    const value = acc.settlement === 'margined' ? notional - this.cost : notional;
+    const margin = marginOf(this, notional);
+    const book = this.book;
+    book.value += value - this.valueMoney;
+    book.net += notional - this.notionalMoney;
+    book.gross += abs(notional) - abs(this.notionalMoney);
+    book.margin += margin - this.marginMoney;
+    this.notionalMoney = notional;
+    this.valueMoney = value;
+    this.marginMoney = margin;
   }
 }
 
@@ -242,6 +275,8 @@ export class Portfolio {
   readonly #underlyings = new Map<string, number>();
   readonly #strategyPositions = new Map<string, Map<string, bigint>>();
   #dirty = true;
+  /** Positions marked since the books were last read; see `Position.stale`. */
+  readonly #stale: Position[] = [];
   #totals: PortfolioTotals = {
     equity: 0,
     grossExposure: 0,
@@ -361,6 +396,7 @@ export class Portfolio {
     this.#addStrategyQuantity(fill.strategyId, acc.instrument.id, signed);
     if (!position.hasMark) {
       position.markUnits = priceUnits;
+      position.markNum = Number(priceUnits);
       position.hasMark = true;
       position.markPrice = fill.price;
     }
@@ -379,12 +415,18 @@ export class Portfolio {
     if (!Number.isFinite(price)) {
       throw new AccountingError('ACCOUNTING_FAILED', instrumentId, `mark price must be finite, got ${price}`);
     }
-    const units = BigInt(roundToUnits(price, position.acc.pricePrecision));
-    if (position.hasMark && units === position.markUnits) return;
-    position.markUnits = units;
+    const precision = position.acc.pricePrecision;
+    const units = roundToUnits(price, precision);
+    if (position.hasMark && units === position.markNum) return;
+    position.markNum = units;
     position.hasMark = true;
-    position.markPrice = scaledToNumber(units, position.acc.pricePrecision);
-    this.#revalue(position);
+    // The same double as scaledToNumber(BigInt(units), precision): units is a safe integer.
+    position.markPrice = units / pow10(precision);
+    this.#dirty = true;
+    if (!position.stale) {
+      position.stale = true;
+      this.#stale.push(position);
+    }
   }
 
   /**
@@ -465,6 +507,7 @@ export class Portfolio {
     readonly netExposure: bigint;
     readonly margin: bigint;
   } {
+    if (this.#stale.length > 0) this.#settle();
     const book = this.#books.get(currency) ?? new CurrencyBook(currency);
     return {
       cash: book.cash,
@@ -487,6 +530,7 @@ export class Portfolio {
    * `valid` is false and the figures are NaN (the risk engine denies on that).
    */
   totals(): PortfolioTotals {
+    if (this.#stale.length > 0) this.#settle();
     if (this.#dirty) this.#recompute();
     return this.#totals;
   }
@@ -626,21 +670,20 @@ export class Portfolio {
     map.set(instrumentId, (map.get(instrumentId) ?? ZERO) + signed);
   }
 
-  /** Recomputes a position's notional, equity contribution and margin; books the deltas. */
+  /** Revalues one position now (after a fill or an underlying change). */
   #revalue(p: Position): void {
-    const acc = p.acc;
-    const notional = p.quantityUnits * p.markUnits * acc.multiplierUnits * acc.toMoney;
-    const value = acc.settlement === 'margined' ? notional - p.cost : notional;
-    const margin = marginOf(p, notional);
-    const book = p.book;
-    book.value += value - p.valueMoney;
-    book.net += notional - p.notionalMoney;
-    book.gross += abs(notional) - abs(p.notionalMoney);
-    book.margin += margin - p.marginMoney;
-    p.notionalMoney = notional;
-    p.valueMoney = value;
-    p.marginMoney = margin;
+    p.revalue();
     this.#dirty = true;
+  }
+
+  /** Revalues every position marked since the books were last read, so the books are current. */
+  #settle(): void {
+    const stale = this.#stale;
+    for (let i = 0; i < stale.length; i++) {
+      const p = stale[i]!;
+      if (p.stale) p.revalue();
+    }
+    stale.length = 0;
   }
 
   #recompute(): void {
