@@ -105,6 +105,21 @@ export interface FeeSchedule {
 /** Rounds half away from zero to `decimals`, reading the product at 15 significant digits so float noise (8.83605 × 10⁴ = 88360.4999…) does not decide ties. */
 export function roundAmount(value: number, decimals: number): number {
   const p = 10 ** decimals;
+  const product = Math.abs(value) * p;
+  // Fast path (every fill charges several items): below 1e9 the 15-digit reading moves the
+  // product by at most 5e-7, so unless it sits within 1e-6 of a tie it rounds to the same
+  // integer as the product itself, without formatting a string.
+  if (product < 1e9) {
+    const frac = product - Math.floor(product);
+    if (frac < 0.5 - 1e-6 || frac > 0.5 + 1e-6) {
+      const rounded = Math.round(product) / p;
+      return value < 0 ? -rounded : rounded;
+    }
+  }
+  return roundAmountExact(value, p);
+}
+
+function roundAmountExact(value: number, p: number): number {
   const scaled = Number((Math.abs(value) * p).toPrecision(15));
   const rounded = Math.round(scaled) / p;
   return value < 0 ? -rounded : rounded;
