@@ -334,11 +334,12 @@ export class Kernel {
 
   /**
    * Ingests one market event: the simulator matches, last price and bars update, then the event
-   * is published to the strategies. The hot path of every mode.
+   * is published to the strategies. The hot path of every mode. `receivedNs` is when a feed
+   * adapter received the event, on the latency tracker's timer (`performance.now() * 1e6`), for
+   * the `ingest` checkpoint; without it `ingest` is this call.
    */
-  onMarketData(event: MarketDataEvent): void {
-    const latency = this.latency;
-    latency?.ingest();
+  onMarketData(event: MarketDataEvent, receivedNs?: number): void {
+    this.latency?.ingest(receivedNs);
     this.#marketEvents++;
     this.#simulator?.onMarketData(event);
     const state = this.#instruments.get(event.instrumentId);
@@ -365,7 +366,6 @@ export class Kernel {
           break;
       }
     }
-    latency?.engine();
     this.bus.publish(event);
   }
 
