@@ -10,7 +10,7 @@ import type { StrategySpec } from '@quantkubera/sdk';
 import { Kernel, type MarketDataEvent } from '@quantkubera/sdk';
 import flowImbalance from '../../examples/microstructure-tick/strategy.js';
 import smaCrossover from '../../examples/sma-crossover/strategy.js';
-import { type BenchResult, type BenchSuite, consume, measureThroughputAsync } from '../harness.js';
+import { type BenchResult, type BenchSuite, consume, measureThroughputAsync, median } from '../harness.js';
 
 const BTC: Instrument = catalogInstrument('BTCUSDT.BINANCE');
 
@@ -184,8 +184,21 @@ export const backtestSuite: BenchSuite = {
         },
       },
     ];
-    await kernelRun(events, 'L1', [], flow);
-    const latency = (await kernelRun(events, 'L1', [], flow)).latency!.summary();
+    // The order path runs a few hundred times per run, against millions of market events, so
+    // V8 needs several runs to optimise it fully (p50 settles after 3-4 runs here): 4 untimed
+    // runs, then the median over 5 measured runs of each percentile (a p99 over 436 orders is
+    // the 5th-worst order, one GC pause away from doubling).
+    for (let i = 0; i < 4; i++) await kernelRun(events, 'L1', [], flow);
+    const spans: { p50Us: number; p99Us: number; count: number }[] = [];
+    for (let i = 0; i < 5; i++) {
+      const summary = (await kernelRun(events, 'L1', [], flow)).latency!.summary();
+      spans.push(summary.find((s) => s.span === 'ingest→submit')!);
+    }
+    const tickToOrder = {
+      p50Us: median(spans.map((s) => s.p50Us)),
+      p99Us: median(spans.map((s) => s.p99Us)),
+      count: spans[0]!.count,
+    };
     let orders = 0;
     const r = await measureThroughputAsync(
       {
@@ -208,7 +221,6 @@ export const backtestSuite: BenchSuite = {
       },
       { reps: 5, warmup: 2 },
     );
-    const tickToOrder = latency.find((s) => s.span === 'ingest→submit')!;
     const results: BenchResult[] = [
       {
         name: 'backtest.l1-ticks.sma-crossover',
