@@ -134,6 +134,12 @@ class CurrencyBook {
 }
 
 const ZERO = 0n;
+
+/** One strategy's net quantity in one instrument: exact units, and as a double. */
+interface StrategyQuantity {
+  units: bigint;
+  quantity: number;
+}
 const abs = (x: bigint): bigint => (x < ZERO ? -x : x);
 
 class Position implements PositionView {
@@ -273,7 +279,12 @@ export class Portfolio {
   readonly #books = new Map<string, CurrencyBook>();
   readonly #rates = new Map<string, number>();
   readonly #underlyings = new Map<string, number>();
-  readonly #strategyPositions = new Map<string, Map<string, bigint>>();
+  /**
+   * Per strategy and instrument, the exact net quantity and the same as a double: strategies ask
+   * for their position on every bar or tick, and converting the bigint each time cost more than
+   * the rest of the lookup.
+   */
+  readonly #strategyPositions = new Map<string, Map<string, StrategyQuantity>>();
   #dirty = true;
   /** Positions marked since the books were last read; see `Position.stale`. */
   readonly #stale: Position[] = [];
@@ -393,7 +404,7 @@ export class Portfolio {
       feeBook.fees += fee;
       if (fill.feeCurrency === acc.currency) position.feeTotal += fee;
     }
-    this.#addStrategyQuantity(fill.strategyId, acc.instrument.id, signed);
+    this.#addStrategyQuantity(fill.strategyId, acc.instrument.id, signed, acc.sizePrecision);
     if (!position.hasMark) {
       position.markUnits = priceUnits;
       position.markNum = Number(priceUnits);
@@ -473,18 +484,14 @@ export class Portfolio {
 
   /** The net quantity one strategy's fills have built in an instrument. */
   strategyQuantity(strategyId: string, instrumentId: string): number {
-    const units = this.#strategyPositions.get(strategyId)?.get(instrumentId);
-    if (units === undefined) return 0;
-    const precision = this.#positions.get(instrumentId)?.acc.sizePrecision ?? 0;
-    return scaledToNumber(units, precision);
+    return this.#strategyPositions.get(strategyId)?.get(instrumentId)?.quantity ?? 0;
   }
 
   /** The strategy's non-zero net quantities per instrument, in first-traded order. */
   strategyPositions(strategyId: string): { readonly instrumentId: string; readonly quantity: number }[] {
     const out: { instrumentId: string; quantity: number }[] = [];
-    for (const [instrumentId, units] of this.#strategyPositions.get(strategyId) ?? []) {
-      if (units !== ZERO)
-        out.push({ instrumentId, quantity: this.strategyQuantity(strategyId, instrumentId) });
+    for (const [instrumentId, held] of this.#strategyPositions.get(strategyId) ?? []) {
+      if (held.units !== ZERO) out.push({ instrumentId, quantity: held.quantity });
     }
     return out;
   }
@@ -661,13 +668,24 @@ export class Portfolio {
     return position;
   }
 
-  #addStrategyQuantity(strategyId: string, instrumentId: string, signed: bigint): void {
+  #addStrategyQuantity(
+    strategyId: string,
+    instrumentId: string,
+    signed: bigint,
+    sizePrecision: number,
+  ): void {
     let map = this.#strategyPositions.get(strategyId);
     if (map === undefined) {
       map = new Map();
       this.#strategyPositions.set(strategyId, map);
     }
-    map.set(instrumentId, (map.get(instrumentId) ?? ZERO) + signed);
+    let held = map.get(instrumentId);
+    if (held === undefined) {
+      held = { units: ZERO, quantity: 0 };
+      map.set(instrumentId, held);
+    }
+    held.units += signed;
+    held.quantity = scaledToNumber(held.units, sizePrecision);
   }
 
   /** Revalues one position now (after a fill or an underlying change). */
