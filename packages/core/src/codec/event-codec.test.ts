@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { DecodeError, EncodeError } from '../errors/index.js';
 import { EVENT_KINDS, EVENT_SCHEMAS, type EventOf } from '../schemas/event.js';
 import { arbitraryCanonicalEvent, arbitraryEvent } from '../testing/arbitraries.js';
-import { decodeEvent, encodeEvent, eventCodec } from './canonical-codec.js';
+import { CANONICAL_DEFINITIONS, decodeEvent, encodeEvent, eventCodec } from './canonical-codec.js';
 import { crc32c } from './crc32c.js';
 import { EventCodec, FRAME_HEADER_SIZE } from './event-codec.js';
 import { opt, req } from './layout.js';
 import { LAYOUTS_V1 } from './layouts.js';
-import { xxhash32 } from './xxhash32.js';
+import { checkXxhash32, writeXxhash32, xxhash32 } from './xxhash32.js';
 
 const RUNS_PER_KIND = 2_000;
 
@@ -97,6 +97,24 @@ describe('xxhash32', () => {
   });
 });
 
+describe('frame check values', () => {
+  it('are written and checked exactly as xxhash32 computes them', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 120 }), fc.nat({ max: 7 }), (bytes, pad) => {
+        const big = new Uint8Array(pad + bytes.length + 4);
+        big.set(bytes, pad);
+        const dv = new DataView(big.buffer);
+        const end = pad + bytes.length;
+        writeXxhash32(dv, big, pad, end);
+        expect(dv.getUint32(end, true)).toBe(xxhash32(dv, big, pad, end));
+        expect(checkXxhash32(dv, big, pad, end)).toBe(true);
+        big[end + (pad & 3)] = big[end + (pad & 3)]! ^ 0x40;
+        expect(checkXxhash32(dv, big, pad, end)).toBe(false);
+      }),
+    );
+  });
+});
+
 describe('layouts cover their schemas exactly', () => {
   const HEADER = ['kind', 'v', 'tsEvent', 'tsInit'];
   for (const kind of EVENT_KINDS) {
@@ -170,6 +188,84 @@ describe('round trip', () => {
     const a = decodeEvent(encodeEvent(trade)) as EventOf<'trade'>;
     const b = decodeEvent(encodeEvent(trade)) as EventOf<'trade'>;
     expect(a.instrumentId).toBe(b.instrumentId);
+  });
+});
+
+describe('string fields', () => {
+  // The encoder remembers each field's last string and the decoder interns strings, both with
+  // a patience rule for fields whose values keep changing; neither may ever change the bytes
+  // written or the strings read, whatever the order of values.
+  const pool = [
+    'RELIANCE.NSE',
+    'BANKNIFTY24NOVFUT.NFO',
+    'RELIANCE.NSE'.slice(0), // equal content, possibly another string object
+    '',
+    'X',
+    'ABC',
+    'ABCD',
+    'A'.repeat(48),
+    'B'.repeat(49),
+    'NİFTY', // UTF-8
+    'अंतराल',
+  ];
+  const value = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...pool) },
+    { weight: 2, arbitrary: fc.nat().map((n) => String(400_000_000 + n)) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 60 }) },
+  );
+
+  it('encode to the bytes of a fresh codec and decode back, in any sequence', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(value, value), { minLength: 1, maxLength: 400 }), (pairs) => {
+        const buffer = new Uint8Array(1 << 16);
+        let at = 0;
+        for (const [instrumentId, tradeId] of pairs) {
+          const event = { ...trade, instrumentId, tradeId };
+          const n = eventCodec.encodeInto(event, buffer, at);
+          const fresh = new EventCodec(CANONICAL_DEFINITIONS).encode(event);
+          expect(buffer.subarray(at, at + n)).toEqual(fresh);
+          expect(eventCodec.decode(buffer, at)).toEqual(event);
+          at = n > buffer.length / 2 ? 0 : at + n;
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('are told apart when they differ in a single byte, wherever it is', () => {
+    // Strings of one length that differ in one byte share most of the intern cache's hash, and
+    // often its slot: the word-by-word verification must catch every position.
+    for (let len = 1; len <= 50; len++) {
+      for (let at = 0; at < len; at++) {
+        const a = 'K'.repeat(len);
+        const b = `${a.slice(0, at)}Q${a.slice(at + 1)}`;
+        for (const tradeId of [a, b, a, b]) {
+          const event = { ...trade, tradeId };
+          expect(decodeEvent(encodeEvent(event))).toEqual(event);
+        }
+      }
+    }
+  });
+
+  it('survive a long run of values that never repeat, then one that does', () => {
+    const buffer = new Uint8Array(1 << 16);
+    const frames: number[] = [];
+    let at = 0;
+    for (let i = 0; i < 300; i++) {
+      frames.push(at);
+      at += eventCodec.encodeInto({ ...trade, tradeId: `T-${i}-${'x'.repeat(i % 40)}` }, buffer, at);
+    }
+    for (let i = 0; i < 300; i++) {
+      expect((eventCodec.decode(buffer, frames[i]) as EventOf<'trade'>).tradeId).toBe(
+        `T-${i}-${'x'.repeat(i % 40)}`,
+      );
+    }
+    const repeated = { ...trade, tradeId: 'SAME-ID' };
+    for (let i = 0; i < 200; i++) {
+      const bytes = eventCodec.encode(repeated);
+      expect(bytes).toEqual(new EventCodec(CANONICAL_DEFINITIONS).encode(repeated));
+      expect(decodeEvent(bytes)).toEqual(repeated);
+    }
   });
 });
 
@@ -334,6 +430,14 @@ describe('schema evolution', () => {
     const newer = v2.encode({ kind: 'demo', v: 2, tsEvent: 1, tsInit: 1, price: 1, venue: 'NSE' });
     expect(() => v1.decode(newer)).toThrow(DecodeError);
     expect(() => v1.decode(newer)).toThrow(/newest known is 1/);
+  });
+
+  it('accepts kind names that are not identifiers', () => {
+    const codec = new EventCodec([
+      { kind: 'order-fill.v2', id: 9, versions: [{ v: 1, layout: [req('price', 'f64')] }] },
+    ]);
+    const record = { kind: 'order-fill.v2', v: 1, tsEvent: 3, tsInit: 4, price: 1.5 };
+    expect(codec.decode(codec.encode(record))).toStrictEqual(record);
   });
 
   it('refuses definitions that would break old data', () => {

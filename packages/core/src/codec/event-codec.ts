@@ -1,29 +1,17 @@
 import { DecodeError, EncodeError } from '../errors/index.js';
-import { type BodyDecoder, type BodyEncoder, compileLayout } from './codegen.js';
+import {
+  compileCurrentDecoderLookup,
+  compileDecoder,
+  compileEncoder,
+  compileEncoderLookup,
+  type FrameDecoder,
+  type FrameEncoder,
+} from './codegen.js';
+import { FRAME_TRAILER_SIZE, MAX_FRAME_SIZE, MIN_FRAME_SIZE } from './frame.js';
 import type { Layout } from './layout.js';
-import { xxhash32 } from './xxhash32.js';
+import { checkXxhash32 } from './xxhash32.js';
 
-/**
- * Frame layout (little-endian), for every record:
- *
- * | offset | size | field                                             |
- * |-------:|-----:|---------------------------------------------------|
- * | 0      | 4    | frame length in bytes, header and checksum included |
- * | 4      | 1    | kind id                                           |
- * | 5      | 1    | schema version                                    |
- * | 6      | 2    | flags (reserved, 0)                               |
- * | 8      | 8    | tsEvent, int64 µs                                 |
- * | 16     | 8    | tsInit, int64 µs                                  |
- * | 24     | n    | body, in the kind/version's layout                |
- * | 24+n   | 4    | xxHash32 (seed 0) of bytes [0, 24+n)              |
- */
-export const FRAME_HEADER_SIZE = 24;
-/** Bytes after the body: the xxHash32 check value. */
-export const FRAME_TRAILER_SIZE = 4;
-/** The smallest possible frame. */
-export const MIN_FRAME_SIZE = FRAME_HEADER_SIZE + FRAME_TRAILER_SIZE;
-/** The largest frame a decoder accepts (64 MiB): a larger length field means corruption. */
-export const MAX_FRAME_SIZE = 64 * 1024 * 1024;
+export { FRAME_HEADER_SIZE, FRAME_TRAILER_SIZE, MAX_FRAME_SIZE, MIN_FRAME_SIZE } from './frame.js';
 
 /** One version of a record kind's binary layout. */
 export interface VersionDefinition {
@@ -56,7 +44,7 @@ export interface FramedRecord {
 
 interface CompiledVersion {
   readonly v: number;
-  readonly decode: BodyDecoder;
+  readonly decode: FrameDecoder;
   readonly upgrade: ((record: Record<string, unknown>) => Record<string, unknown>) | undefined;
 }
 
@@ -64,7 +52,7 @@ interface CompiledKind {
   readonly kind: string;
   readonly id: number;
   readonly current: number;
-  readonly encode: BodyEncoder;
+  readonly encode: FrameEncoder;
   readonly versions: (CompiledVersion | undefined)[];
 }
 
@@ -84,6 +72,10 @@ export class EventCodec<E extends FramedRecord> {
   #decBytes: Uint8Array | undefined;
   #decView: DataView | undefined;
   #scratch = new Uint8Array(4096);
+  /** Compiled: a switch from a kind name to that kind's frame encoder. */
+  readonly #encoderOf: (kind: unknown) => FrameEncoder | undefined;
+  /** Compiled: a switch from header bytes 4..7 to the current version's frame decoder. */
+  readonly #currentDecoderOf: (header: number) => FrameDecoder | undefined;
 
   constructor(definitions: readonly KindDefinition[]) {
     for (const def of definitions) {
@@ -94,7 +86,7 @@ export class EventCodec<E extends FramedRecord> {
       if (def.versions.length === 0) throw new Error(`${def.kind}: no versions`);
       const versions: (CompiledVersion | undefined)[] = [];
       let previous = 0;
-      let encode: BodyEncoder | undefined;
+      let encode: FrameEncoder | undefined;
       def.versions.forEach((ver, i) => {
         const last = i === def.versions.length - 1;
         if (!Number.isInteger(ver.v) || ver.v <= previous || ver.v > 255) {
@@ -103,9 +95,13 @@ export class EventCodec<E extends FramedRecord> {
         if (!last && ver.upgrade === undefined)
           throw new Error(`${def.kind} v${ver.v}: an older version needs upgrade()`);
         previous = ver.v;
-        const compiled = compileLayout(def.kind, ver.v, ver.layout);
-        versions[ver.v] = { v: ver.v, decode: compiled.decode, upgrade: ver.upgrade };
-        if (last) encode = compiled.encode;
+        versions[ver.v] = {
+          v: ver.v,
+          decode: compileDecoder(def.kind, ver.v, ver.layout),
+          upgrade: ver.upgrade,
+        };
+        // Only the current version is ever written.
+        if (last) encode = compileEncoder(def.kind, def.id, ver.v, ver.layout);
       });
       const compiled: CompiledKind = {
         kind: def.kind,
@@ -117,6 +113,11 @@ export class EventCodec<E extends FramedRecord> {
       this.#byName.set(def.kind, compiled);
       this.#byId[def.id] = compiled;
     }
+    const all = [...this.#byName.values()];
+    this.#encoderOf = compileEncoderLookup(all);
+    this.#currentDecoderOf = compileCurrentDecoderLookup(
+      all.map((k) => ({ id: k.id, v: k.current, decode: k.versions[k.current]!.decode })),
+    );
   }
 
   /** The kinds this codec knows, with their ids and current versions. */
@@ -140,46 +141,16 @@ export class EventCodec<E extends FramedRecord> {
    * {@link EncodeError} when a field cannot be encoded. The hot-path form: no allocation.
    */
   encodeInto(record: E, target: Uint8Array, offset = 0): number {
-    const def = this.#byName.get(record.kind);
-    if (def === undefined) throw new EncodeError(String(record.kind), 'kind', 'unknown record kind');
-    if (record.v !== def.current) {
-      throw new EncodeError(
-        def.kind,
-        'v',
-        `only the current version ${def.current} is written, got ${record.v}`,
-      );
-    }
-    const start = offset;
-    const end = target.length;
-    if (end - start < MIN_FRAME_SIZE) return -1;
+    const encode = this.#encoderOf(record.kind);
+    if (encode === undefined) throw new EncodeError(String(record.kind), 'kind', 'unknown record kind');
     let dv = this.#encView;
     if (target !== this.#encBytes || dv === undefined) {
       dv = new DataView(target.buffer, target.byteOffset, target.byteLength);
       this.#encBytes = target;
       this.#encView = dv;
     }
-    const tsEvent = record.tsEvent;
-    const tsInit = record.tsInit;
-    if (!Number.isSafeInteger(tsEvent) || tsEvent < 0)
-      throw new EncodeError(def.kind, 'tsEvent', `expected integer µs, got ${tsEvent}`);
-    if (!Number.isSafeInteger(tsInit) || tsInit < 0)
-      throw new EncodeError(def.kind, 'tsInit', `expected integer µs, got ${tsInit}`);
-    target[start + 4] = def.id;
-    target[start + 5] = def.current;
-    target[start + 6] = 0;
-    target[start + 7] = 0;
-    dv.setUint32(start + 8, tsEvent >>> 0, true);
-    dv.setUint32(start + 12, Math.floor(tsEvent / 4294967296), true);
-    dv.setUint32(start + 16, tsInit >>> 0, true);
-    dv.setUint32(start + 20, Math.floor(tsInit / 4294967296), true);
-    const bodyEnd = def.encode(record, dv, target, start + FRAME_HEADER_SIZE, end - FRAME_TRAILER_SIZE);
-    if (bodyEnd < 0) return -1;
-    const length = bodyEnd + FRAME_TRAILER_SIZE - start;
-    if (length > MAX_FRAME_SIZE)
-      throw new EncodeError(def.kind, '(frame)', `frame of ${length} bytes exceeds ${MAX_FRAME_SIZE}`);
-    dv.setUint32(start, length, true);
-    dv.setUint32(bodyEnd, xxhash32(dv, target, start, bodyEnd), true);
-    return length;
+    // The kind's compiled frame encoder checks the version and writes header, body and check value.
+    return encode(record, target, dv, offset);
   }
 
   /** Encodes `record` into a new `Uint8Array` of exactly its frame length. */
@@ -256,17 +227,32 @@ export class EventCodec<E extends FramedRecord> {
   }
 
   #decode(bytes: Uint8Array, offset: number, verify: boolean): E {
-    const length = this.frameLength(bytes, offset);
-    const bodyEnd = offset + length - FRAME_TRAILER_SIZE;
     let dv = this.#decView;
     if (bytes !== this.#decBytes || dv === undefined) {
       dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       this.#decBytes = bytes;
       this.#decView = dv;
     }
-    if (verify && xxhash32(dv, bytes, offset, bodyEnd) !== dv.getUint32(bodyEnd, true)) {
+    // frameLength's checks, with the length read as one word; any failure goes to frameLength
+    // itself, which throws the error that names it.
+    const available = bytes.length - offset;
+    let length = available >= 4 && offset >= 0 ? dv.getUint32(offset, true) : 0;
+    if (length < MIN_FRAME_SIZE || length > available || length > MAX_FRAME_SIZE) {
+      length = this.frameLength(bytes, offset);
+    }
+    const bodyEnd = offset + length - FRAME_TRAILER_SIZE;
+    if (verify && !checkXxhash32(dv, bytes, offset, bodyEnd)) {
       throw new DecodeError('DECODE_CORRUPT', 'checksum mismatch', this.#kindAt(bytes, offset), offset);
     }
+    // The common case, a known kind at its current version with no flags, in one compiled
+    // switch; anything else takes the checks below, which also name what is wrong.
+    const decode = this.#currentDecoderOf(dv.getUint32(offset + 4, true));
+    if (decode !== undefined) return decode(bytes, dv, offset, bodyEnd) as E;
+    return this.#decodeOther(bytes, dv, offset, bodyEnd);
+  }
+
+  /** Decodes an older version (upgrading it) or throws the DecodeError the header deserves. */
+  #decodeOther(bytes: Uint8Array, dv: DataView, offset: number, bodyEnd: number): E {
     const id = bytes[offset + 4]!;
     const def = this.#byId[id];
     if (def === undefined)
@@ -286,12 +272,8 @@ export class EventCodec<E extends FramedRecord> {
     if (bytes[offset + 6] !== 0 || bytes[offset + 7] !== 0) {
       throw new DecodeError('DECODE_CORRUPT', 'reserved flags set', def.kind, offset + 6);
     }
-    const tsEvent = readMicros(dv, offset + 8, def.kind);
-    const tsInit = readMicros(dv, offset + 16, def.kind);
-    let record = version.decode(dv, bytes, offset + FRAME_HEADER_SIZE, bodyEnd, tsEvent, tsInit) as Record<
-      string,
-      unknown
-    >;
+    // The version's compiled frame decoder reads the timestamps and the body.
+    let record = version.decode(bytes, dv, offset, bodyEnd) as Record<string, unknown>;
     for (let ver: CompiledVersion | undefined = version; ver?.upgrade !== undefined; ) {
       record = ver.upgrade(record);
       ver = def.versions.find((x, i) => x !== undefined && i > ver!.v);
@@ -311,11 +293,4 @@ export class EventCodec<E extends FramedRecord> {
       yield record;
     }
   }
-}
-
-function readMicros(dv: DataView, off: number, kind: string): number {
-  const hi = dv.getUint32(off + 4, true);
-  if (hi > 0x1fffff)
-    throw new DecodeError('DECODE_CORRUPT', 'timestamp outside the safe integer range', kind, off);
-  return hi * 4294967296 + dv.getUint32(off, true);
 }
