@@ -197,3 +197,42 @@ export function withCalibration(result: BenchResult, calibrationRate: number): B
 export function isPerformanceFigure(result: BenchResult): boolean {
   return RATE_UNIT.test(result.unit) || TIME_UNITS[result.unit] !== undefined;
 }
+
+/** What {@link measureStalls} saw. */
+export interface Stalls {
+  /** Gaps longer than the threshold per second of spinning. */
+  readonly perSecond: number;
+  /** Share of the wall time lost in those gaps. */
+  readonly lostFraction: number;
+  /** The longest gap, in µs. */
+  readonly longestUs: number;
+}
+
+/**
+ * How often this process is stalled although it never blocks: spins for `ms` reading the timer
+ * and counts the gaps between consecutive reads longer than `thresholdUs` (preemption by other
+ * processes, by the hypervisor, interrupts). A latency tail can be no shorter than the machine
+ * lets any busy loop run: this is the context for every p99 in the report.
+ */
+export function measureStalls(ms = 1000, thresholdUs = 20): Stalls {
+  const threshold = thresholdUs / 1000;
+  const start = performance.now();
+  const end = start + ms;
+  let last = start;
+  let count = 0;
+  let lost = 0;
+  let longest = 0;
+  for (;;) {
+    const t = performance.now();
+    if (t > end) break;
+    const gap = t - last;
+    if (gap > threshold) {
+      count++;
+      lost += gap;
+      if (gap > longest) longest = gap;
+    }
+    last = t;
+  }
+  const elapsed = last - start;
+  return { perSecond: (count * 1000) / elapsed, lostFraction: lost / elapsed, longestUs: longest * 1000 };
+}

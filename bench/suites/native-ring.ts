@@ -31,7 +31,7 @@ import {
   type WaitStrategy,
 } from '@quantkubera/native-ring';
 import * as hdr from 'hdr-histogram-js';
-import { type BenchResult, type BenchSuite, median } from '../harness.js';
+import { type BenchResult, type BenchSuite, measureStalls, median } from '../harness.js';
 
 const PEER_ENV = 'QK_NATIVE_RING_BENCH_PEER';
 const REPS = 5;
@@ -592,6 +592,14 @@ async function measure(): Promise<BenchResult[]> {
       );
     }
 
+    // How often any busy loop is stalled on this machine right now: the floor under every
+    // latency tail below (a spinning consumer cannot beat it).
+    const stalls = measureStalls(1000, 20);
+    results.push(
+      { name: 'machine.stalls-over-20us', value: stalls.perSecond, unit: '/s', lowerIsBetter: true },
+      { name: 'machine.stalled-time', value: stalls.lostFraction * 100, unit: '%', lowerIsBetter: true },
+      { name: 'machine.longest-stall', value: stalls.longestUs, unit: 'µs', lowerIsBetter: true },
+    );
     // One-way latency of paced 64-byte messages.
     for (const strategy of ['spin', 'block'] as const) {
       const name = `bench-${process.pid}-lat-${strategy}`;
