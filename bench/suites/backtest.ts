@@ -29,8 +29,8 @@ export function l1Events(hours: number): MarketDataEvent[] {
   return out;
 }
 
-/** One-minute bars of a seeded random walk. */
-function minuteBars(count: number): BarEvent[] {
+/** One-minute bars of a seeded random walk (the 1-minute-bar workload's input). */
+export function barsWorkload(count: number): BarEvent[] {
   const bars: BarEvent[] = [];
   let price = 68_000;
   let seed = 12345;
@@ -78,6 +78,7 @@ export async function kernelRun(
   timeframes: readonly string[],
   strategies?: readonly StrategySpec[],
   snapshotIntervalUs = 60_000_000,
+  latency?: boolean,
 ): Promise<Kernel> {
   const clock = new SimClock(events[0]!.tsEvent);
   const venue = buildSimulatedVenue({
@@ -104,6 +105,7 @@ export async function kernelRun(
     deposits: { USDT: 1_000_000 },
     risk: { maxOrderNotional: 100_000, maxPosition: 1 },
     snapshotIntervalUs,
+    ...(latency === undefined ? {} : { latency }),
     log: () => {},
   });
   await kernel.start();
@@ -168,7 +170,7 @@ export const backtestSuite: BenchSuite = {
   name: 'backtest',
   run: async () => {
     const events = l1Events(6);
-    const bars = minuteBars(200_000);
+    const bars = barsWorkload(200_000);
     // Tick → decision → order: a strategy that decides on trades and orders often (hundreds of
     // orders), measured on its second run so the JIT has compiled the path.
     const flow: StrategySpec[] = [
