@@ -28,6 +28,13 @@ describe('thresholds', () => {
     expect(isGateable('backtest.tick-to-order.p50', 'µs', 0.1)).toBe(false);
     expect(isGateable('wal.append.latency.p99.9', 'µs', 0.05)).toBe(false);
     expect(isGateable('bus.dispatch', 'events/s', 0.26)).toBe(false);
+    // Reference workloads measure the machine, not our code.
+    expect(isGateable('bus.bare-loop', 'events/s', 0.05)).toBe(false);
+    expect(isGateable('codec.json-parse.quote', 'events/s', 0.05)).toBe(false);
+    expect(isGateable('native-ring.postmessage-64B.throughput', 'msgs/s', 0.05)).toBe(false);
+    expect(isGateable('machine.stalls-over-20us', '/s', 0.05)).toBe(false);
+    expect(isGateable('bus.dispatch.one-subscriber', 'events/s', 0.05)).toBe(true);
+    expect(isGateable('codec.decode.quote', 'events/s', 0.05)).toBe(true);
   });
 
   it('measures the downside of a time upwards', () => {
@@ -83,5 +90,12 @@ describe('buildBaseline', () => {
     // A time that grew by half reads as a 33% worsening, even though times are not gated.
     expect(bad.find((v) => v.name === 'lat')!.change).toBeCloseTo(2 / 3 - 1);
     expect(bad.find((v) => v.name === 'noisy')!.status).toBe('missing');
+  });
+
+  it('never fails on a reference workload, even if an older baseline gated it', () => {
+    const steady = b.figures.steady!;
+    const old: Baseline = { ...b, figures: { 'bus.bare-loop': { ...steady, gated: true } } };
+    const verdict = judge(old, new Map([['bus.bare-loop', steady.baseline * 0.5]]));
+    expect(verdict[0]!.status).toBe('info');
   });
 });

@@ -220,6 +220,12 @@ export const backtestSuite: BenchSuite = {
             consume((await kernelRun(bars, 'bar', ['1m'], undefined, 3_600_000_000)).stats.intents),
         },
         bareBars: { ops: bars.length, run: () => consume(bareBars(bars)) },
+        // The same without the latency checkpoints (Kernel `latency: false`): what they cost.
+        barsNoLatency: {
+          ops: bars.length,
+          run: async () =>
+            consume((await kernelRun(bars, 'bar', ['1m'], undefined, 3_600_000_000, false)).stats.intents),
+        },
       },
       { reps: 5, warmup: 2 },
     );
@@ -247,6 +253,14 @@ export const backtestSuite: BenchSuite = {
         ratio: r.bars!.median / r.bareBars!.median,
         baseline: 'bare loop, same signals',
         spread: r.bars!.spread,
+      },
+      {
+        name: 'backtest.1m-bars.sma-crossover.no-latency-tracking',
+        value: r.barsNoLatency!.median,
+        unit: 'bars/s',
+        ratio: r.barsNoLatency!.median / r.bareBars!.median,
+        baseline: 'bare loop, same signals',
+        spread: r.barsNoLatency!.spread,
       },
       {
         name: 'backtest.1m-bars.bare-loop',

@@ -34,7 +34,10 @@ async function timeSweep(workers: number, resultsDir: string): Promise<number> {
     // Warm-up: every worker loads the code and runs WARMUP backtests (the pool hands each idle
     // worker the next trial, so each gets WARMUP of them).
     await pool.evaluate(
-      Array.from({ length: workers * WARMUP }, (_, i) => ({ index: 1000 + i, params: { fast: 5 + (i % 3) } })),
+      Array.from({ length: workers * WARMUP }, (_, i) => ({
+        index: 1000 + i,
+        params: { fast: 5 + (i % 3) },
+      })),
     );
     const start = process.hrtime.bigint();
     const result = await runSweep(spec, pool);
