@@ -97,7 +97,10 @@ export interface Rig {
 }
 
 /** Builds a {@link Rig} in INR with 10,000,000 INR and 100,000 USDT (1 USDT = 84 INR). */
-export function rig(limits: RiskLimitsInput = {}): Rig {
+export function rig(
+  limits: RiskLimitsInput = {},
+  strategyCapital?: (strategyId: string) => number | undefined,
+): Rig {
   const clock = new SimClock(T0);
   const instruments = instrumentMap();
   const updates: OrderUpdate[] = [];
@@ -114,6 +117,7 @@ export function rig(limits: RiskLimitsInput = {}): Rig {
     portfolio,
     gateway,
     limits,
+    ...(strategyCapital === undefined ? {} : { strategyCapital }),
     onEvent: (e) => riskEvents.push(e),
     onError: (e) => {
       throw e;

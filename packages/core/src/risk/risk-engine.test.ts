@@ -305,3 +305,60 @@ describe('RiskEngine pre-trade checks', () => {
     ).toThrow(/circuitBreakers\.latency\.thresholdUs/);
   });
 });
+
+describe('RiskEngine strategy capital', () => {
+  // s1 has 100,000 INR of capital, s2 has none of its own (not checked).
+  const capital = (strategyId: string): number | undefined => (strategyId === 's1' ? 100_000 : undefined);
+  function budgeted(use = 1): Rig {
+    const r = rig({ maxStrategyCapitalUse: use }, capital);
+    r.portfolio.mark(RELIANCE.id, 2945.35);
+    r.portfolio.mark(NIFTY_FUT.id, 24_000);
+    return r;
+  }
+
+  it('commits positions at their marks, open orders and the new order against the budget', () => {
+    const r = budgeted();
+    // 30 shares ≈ 88,360: fits in 100,000.
+    expect(submit(r, { quantity: 30 })).toBe('OK');
+    // With those 30 resting, 4 more (≈ 11,781) would not.
+    const event = r.risk.submit(intent({ clientOrderId: id(), quantity: 4 }));
+    expect(event).toMatchObject({ decision: 'DENIED', reason: 'INSUFFICIENT_MARGIN', limit: 100_000 });
+    expect(event.message).toMatch(/strategy s1 would commit .* of its capital 100000/);
+    expect(event.value).toBeCloseTo(34 * 2945.35, 6);
+    // 3 more fit (33 × 2945.35 = 97,196.55).
+    expect(submit(r, { quantity: 3 })).toBe('OK');
+  });
+
+  it('counts a filled position at its mark, and lets the strategy close it', () => {
+    const r = budgeted();
+    position(r, RELIANCE.id, 'BUY', 30, 2945.35);
+    expect(r.portfolio.strategyQuantity('s1', RELIANCE.id)).toBe(30);
+    expect(submit(r, { quantity: 4 })).toBe('INSUFFICIENT_MARGIN');
+    // The mark falls: the same position commits less, and 4 more fit.
+    r.portfolio.mark(RELIANCE.id, 2500);
+    expect(submit(r, { quantity: 4, price: 2500 })).toBe('OK');
+    // Selling what it holds needs no budget, even past the limit.
+    expect(submit(r, { side: 'SELL', quantity: 30, price: 2500 })).toBe('OK');
+  });
+
+  it('charges derivatives their margin, not their notional, and scales with the limit', () => {
+    // One NIFTY lot (25 × 24,000 = 600,000 notional) needs 15% = 90,000 of margin.
+    const r = budgeted();
+    expect(submit(r, { instrumentId: NIFTY_FUT.id, quantity: 25, price: 24_000 })).toBe('OK');
+    expect(submit(r, { instrumentId: NIFTY_FUT.id, quantity: 25, price: 24_000 })).toBe(
+      'INSUFFICIENT_MARGIN',
+    );
+    const half = budgeted(0.5);
+    expect(submit(half, { instrumentId: NIFTY_FUT.id, quantity: 25, price: 24_000 })).toBe(
+      'INSUFFICIENT_MARGIN',
+    );
+  });
+
+  it('leaves strategies without capital, and engines without the limit, unchecked', () => {
+    const r = budgeted();
+    expect(submit(r, { strategyId: 's2', quantity: 300 })).toBe('OK');
+    const unlimited = rig({}, capital);
+    unlimited.portfolio.mark(RELIANCE.id, 2945.35);
+    expect(submit(unlimited, { quantity: 300 })).toBe('OK');
+  });
+});

@@ -46,6 +46,11 @@ export interface RiskEngineOptions {
   readonly flattenIdPrefix?: string;
   /** Strategy id that owns flattening orders of a global halt; default `risk`. */
   readonly riskStrategyId?: string;
+  /**
+   * A strategy's allocated capital in the base currency, for the `maxStrategyCapitalUse` limit
+   * (`undefined`: the strategy has no budget of its own and is not checked).
+   */
+  readonly strategyCapital?: (strategyId: string) => number | undefined;
 }
 
 /** Options of {@link RiskEngine.halt}. */
@@ -176,6 +181,7 @@ export class RiskEngine {
   readonly #orders: OrderManager;
   readonly #portfolio: Portfolio;
   readonly #gateway: ExecutionGateway;
+  readonly #strategyCapital: ((strategyId: string) => number | undefined) | undefined;
   readonly #onEvent: ((event: RiskEvent) => void) | undefined;
   readonly #onError: (error: QuantKuberaError) => void;
   readonly #flattenIds: ClientOrderIdGenerator;
@@ -215,6 +221,7 @@ export class RiskEngine {
     this.#orders = options.orders;
     this.#portfolio = options.portfolio;
     this.#gateway = options.gateway;
+    this.#strategyCapital = options.strategyCapital;
     this.#onEvent = options.onEvent;
     this.#onError = options.onError ?? ((error) => process.stderr.write(`${inspect(error)}\n`));
     this.#flattenIds = new ClientOrderIdGenerator(options.flattenIdPrefix ?? 'flatten');
@@ -547,6 +554,13 @@ export class RiskEngine {
     if (reason === 'OK') reason = this.#checkDirection(intent, inst, state);
     if (reason === 'OK') reason = this.#checkPriceAndSize(intent, inst);
     if (reason === 'OK' && this.#added > 0 && !this.#reducing) reason = this.#checkExposure(intent, inst);
+    if (
+      reason === 'OK' &&
+      this.#added > 0 &&
+      !this.#reducing &&
+      this.limits.maxStrategyCapitalUse !== undefined
+    )
+      reason = this.#checkStrategyCapital(intent, inst);
     if (reason === 'OK') reason = this.#checkCapacity(intent, strategy, now);
     return reason;
   }
@@ -692,10 +706,7 @@ export class RiskEngine {
     }
     if (limits.requireMargin === true) {
       const instrument = inst.instrument;
-      const underlying =
-        instrument.type === 'option'
-          ? (this.#portfolio.underlyingPrice(instrument.underlying) ?? instrument.strike)
-          : 0;
+      const underlying = this.#underlying(instrument);
       const signed = buy ? added : -added;
       const rates = this.#portfolio.marginRates;
       const needed =
@@ -705,6 +716,58 @@ export class RiskEngine {
         return this.#deny('INSUFFICIENT_MARGIN', `needs margin ${needed}, free ${free}`, needed, free);
     }
     return 'OK';
+  }
+
+  /**
+   * The strategy's capital budget: the margin of its positions (at their marks), of its other open
+   * orders (their unfilled quantity, at their limit price or the mark) and of this request must
+   * fit in its allocated capital × `maxStrategyCapitalUse`. Each order is netted against the
+   * strategy's own position in its instrument, so closing never needs budget. Pre-trade
+   * estimates in doubles, like `requireMargin`.
+   */
+  #checkStrategyCapital(intent: OrderIntent, inst: InstrumentRisk): RiskReason {
+    const capital = this.#strategyCapital?.(intent.strategyId);
+    if (capital === undefined) return 'OK';
+    const budget = capital * this.limits.maxStrategyCapitalUse!;
+    const portfolio = this.#portfolio;
+    const rates = portfolio.marginRates;
+    let committed = 0;
+    for (const held of portfolio.strategyPositions(intent.strategyId)) {
+      const instrument = this.#instruments.get(held.instrumentId);
+      if (instrument === undefined) continue;
+      const mark = portfolio.position(held.instrumentId)?.markPrice ?? 0;
+      const margin = orderMargin(rates, instrument, held.quantity, mark, 0, this.#underlying(instrument));
+      committed += margin * (portfolio.rate(instrument.quoteCurrency) ?? Number.NaN);
+    }
+    for (const order of this.#orders.openOrders(intent.strategyId)) {
+      if (order.clientOrderId === intent.clientOrderId) continue;
+      const instrument = this.#instruments.get(order.instrumentId);
+      if (instrument === undefined) continue;
+      const leaves = order.quantity - order.filledQuantity;
+      const price = order.price ?? portfolio.position(order.instrumentId)?.markPrice ?? 0;
+      const held = portfolio.strategyQuantity(intent.strategyId, order.instrumentId);
+      const signed = order.side === 'BUY' ? leaves : -leaves;
+      const margin = orderMargin(rates, instrument, signed, price, held, this.#underlying(instrument));
+      committed += margin * (portfolio.rate(instrument.quoteCurrency) ?? Number.NaN);
+    }
+    const held = portfolio.strategyQuantity(intent.strategyId, intent.instrumentId);
+    const signed = intent.side === 'BUY' ? this.#leaves : -this.#leaves;
+    const needed =
+      orderMargin(rates, inst.instrument, signed, this.#refPrice, held, this.#underlying(inst.instrument)) *
+      this.#rate;
+    const total = committed + needed;
+    if (!(total <= budget)) {
+      const message = `strategy ${intent.strategyId} would commit ${total} of its capital ${capital} (at most ${budget})`;
+      return this.#deny('INSUFFICIENT_MARGIN', message, total, budget);
+    }
+    return 'OK';
+  }
+
+  /** The underlying price an option's margin uses (its strike if unknown); 0 for other instruments. */
+  #underlying(instrument: Instrument): number {
+    return instrument.type === 'option'
+      ? (this.#portfolio.underlyingPrice(instrument.underlying) ?? instrument.strike)
+      : 0;
   }
 
   /** Open-order counts (submits only), then the rate buckets, charged only when all else passed. */

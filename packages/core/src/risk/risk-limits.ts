@@ -62,6 +62,13 @@ export const RiskLimitsSchema = z
     maxLeverage: positive.optional(),
     /** Refuse orders whose approximate margin exceeds free margin (equity − margin used). */
     requireMargin: z.boolean().optional(),
+    /**
+     * Most of its allocated capital one strategy may commit, as a fraction (1 = all of it): the
+     * margin of its positions at their marks, of its open orders and of the new order must fit
+     * in capital × this. Needs the capital per strategy (`RiskEngineOptions.strategyCapital`; the
+     * kernel passes each strategy's allocation of the starting equity). Unset: not checked.
+     */
+    maxStrategyCapitalUse: positive.optional(),
     /** Largest fall of equity from its peak, as a fraction (0.1 = 10%). */
     maxDrawdown: z.number().gt(0).lt(1).optional(),
     /** Largest fall of equity since the trading day began (base currency). */

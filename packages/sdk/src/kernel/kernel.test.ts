@@ -150,6 +150,20 @@ async function run(config: Partial<KernelConfig> = {}, events = trades(400)) {
   return { kernel, recorded, latency };
 }
 
+/** Buys `quantity` on every 1m bar, never sells. */
+const accumulator = defineStrategy({
+  name: 'accumulator',
+  params: z.object({ quantity: z.number().positive() }),
+  setup(ctx) {
+    return {
+      onStart: () => ctx.subscribe({ instrumentId: BTC.id, bars: ['1m'] }),
+      onBar: (bar) => {
+        ctx.buy(bar.instrumentId, ctx.params.quantity);
+      },
+    };
+  },
+});
+
 describe('Kernel', () => {
   it('runs a strategy end to end: bars in, intents, acks, fills and positions out, in order', async () => {
     const { kernel, recorded } = await run();
@@ -266,5 +280,38 @@ describe('Kernel', () => {
     const tickToOrder = latency.find((s) => s.span === 'ingest→submit')!;
     expect(tickToOrder.count).toBeGreaterThan(0);
     expect(tickToOrder.p99Us).toBeGreaterThan(0);
+  });
+
+  it('holds each strategy to its capital allocation when maxStrategyCapitalUse is set', async () => {
+    const { kernel, recorded } = await run({
+      strategies: [
+        { definition: accumulator, id: 'small', allocation: 0.2, params: { quantity: 5 } },
+        { definition: accumulator, id: 'large', allocation: 0.8, params: { quantity: 5 } },
+      ],
+      risk: { maxStrategyCapitalUse: 1 },
+    });
+    expect(kernel.runners.map((r) => r.capital)).toEqual([2_000, 8_000]);
+    const denied = recorded.filter(
+      (e) => e.kind === 'risk' && e.decision === 'DENIED' && e.reason === 'INSUFFICIENT_MARGIN',
+    );
+    expect(denied.some((e) => e.kind === 'risk' && e.strategyId === 'small')).toBe(true);
+    // Each approved buy fit at the mark of its time, and prices never go below 90: so each
+    // strategy's holdings are worth at most its own capital at 90, whatever the other holds.
+    for (const [id, capital] of [
+      ['small', 2_000],
+      ['large', 8_000],
+    ] as const) {
+      const held = kernel.portfolio.strategyQuantity(id, BTC.id);
+      expect(held).toBeGreaterThan(0);
+      expect(held * 90).toBeLessThanOrEqual(capital);
+    }
+    expect(kernel.portfolio.strategyQuantity('large', BTC.id)).toBeGreaterThan(
+      3 * kernel.portfolio.strategyQuantity('small', BTC.id),
+    );
+    // Without the limit nothing is denied for capital.
+    const free = await run({
+      strategies: [{ definition: accumulator, id: 'small', allocation: 0.2, params: { quantity: 5 } }],
+    });
+    expect(free.recorded.some((e) => e.kind === 'risk' && e.reason === 'INSUFFICIENT_MARGIN')).toBe(false);
   });
 });

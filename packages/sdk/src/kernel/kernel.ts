@@ -59,7 +59,10 @@ export interface StrategySpec {
   readonly id?: string;
   /** Raw parameters, validated against the definition's schema. */
   readonly params?: unknown;
-  /** Fraction of the starting equity allocated to it (default: an equal share). */
+  /**
+   * Fraction of the starting equity allocated to it (default: an equal share): its
+   * `ctx.capital`, and its budget when the risk limit `maxStrategyCapitalUse` is set.
+   */
   readonly allocation?: number;
 }
 
@@ -201,6 +204,8 @@ export class Kernel {
   readonly #log: (line: LogLine) => void;
   readonly #failures: StrategyFailure[] = [];
   readonly #services: RunnerServices;
+  /** Each strategy's capital: its allocation of the equity at construction, in the base currency. */
+  readonly #capitals = new Map<string, number>();
   #marketEvents = 0;
   #bars = 0;
   #intents = 0;
@@ -261,6 +266,8 @@ export class Kernel {
       portfolio: this.portfolio,
       gateway: this.latency === undefined ? this.#gateway : timedGateway(this.#gateway, this.latency),
       ...(config.risk === undefined ? {} : { limits: config.risk }),
+      // Each strategy's allocation of the starting equity, for `maxStrategyCapitalUse`.
+      strategyCapital: (strategyId) => this.#capitals.get(strategyId),
       onEvent: (event) => {
         if (event.decision === 'APPROVED' && event.clientOrderId !== undefined)
           this.latency?.mark(event.clientOrderId, 'risk');
@@ -278,6 +285,7 @@ export class Kernel {
       if (ids.has(id)) throw new InvalidArgumentError('strategy id', id, 'unique within the run');
       ids.add(id);
       const allocation = spec.allocation ?? equalShare;
+      this.#capitals.set(id, equity * allocation);
       return new StrategyRunner(this.#services, spec.definition, id, spec.params, equity * allocation);
     });
     this.#wireBus();
