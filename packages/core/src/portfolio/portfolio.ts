@@ -147,8 +147,7 @@ class Position implements PositionView {
   cost = 0n;
   realized = 0n;
   feeTotal = 0n;
-  /** The mark in price units; {@link Position.markNum} is the same count as a double. */
-  markUnits = 0n;
+  /** The mark, as a count of price units (a safe integer). */
   markNum = 0;
   hasMark = false;
   /**
@@ -228,8 +227,7 @@ class Position implements PositionView {
   revalue(): void {
     const acc = this.acc;
     this.stale = false;
-    this.markUnits = BigInt(this.markNum);
-    const notional = this.quantityUnits * this.markUnits * acc.multiplierUnits * acc.toMoney;
+    const notional = this.quantityUnits * BigInt(this.markNum) * acc.multiplierUnits * acc.toMoney;
     const value = acc.settlement === 'margined' ? notional - this.cost : notional;
     const margin = marginOf(this, notional);
     const book = this.book;
@@ -406,7 +404,6 @@ export class Portfolio {
     }
     this.#addStrategyQuantity(fill.strategyId, acc.instrument.id, signed, acc.sizePrecision);
     if (!position.hasMark) {
-      position.markUnits = priceUnits;
       position.markNum = Number(priceUnits);
       position.hasMark = true;
       position.markPrice = fill.price;
