@@ -139,37 +139,16 @@ class Slots {
 
 enum class WriteStatus : int { kOk = 0, kFull = 1, kTooLarge = 2 };
 
-// The single producer of an SPSC ring.
-class SpscWriter {
+// What both producers share: the write position, committing a message into its slot, and
+// publishing committed messages (waking sleeping readers only when some sleep).
+class WriterBase {
  public:
-  explicit SpscWriter(Header* h)
-      : h_(h), slots_(h), write_(load_position(h->write)), published_(write_),
-        cached_read_(load_position(h->read)) {}
-
-  // The payload of the next free slot, or nullptr when the ring is full.
-  uint8_t* try_claim() {
-    if (write_ - cached_read_ >= slots_.capacity()) {
-      cached_read_ = load_position(h_->read);
-      if (write_ - cached_read_ >= slots_.capacity()) return nullptr;
-    }
-    return slots_.at(write_) + kSlotHeaderSize;
-  }
-
-  // Completes the claimed message; invisible to the reader until flush().
+  // Completes the claimed message; invisible to readers until flush().
   void commit(uint32_t length) {
     uint8_t* slot = slots_.at(write_);
     store_u32(slot, length);
     store_u32(slot + 4, static_cast<uint32_t>(write_));
     ++write_;
-  }
-
-  WriteStatus try_write(const void* data, uint32_t length) {
-    if (length > slots_.max_message()) return WriteStatus::kTooLarge;
-    uint8_t* payload = try_claim();
-    if (payload == nullptr) return WriteStatus::kFull;
-    std::memcpy(payload, data, length);
-    commit(length);
-    return WriteStatus::kOk;
   }
 
   // Publishes every committed message, waking sleeping readers if there are any.
@@ -183,11 +162,40 @@ class SpscWriter {
   uint64_t position() const { return write_; }
   uint32_t max_message() const { return slots_.max_message(); }
 
- private:
+ protected:
+  explicit WriterBase(Header* h)
+      : h_(h), slots_(h), write_(load_position(h->write)), published_(write_) {}
+
   Header* h_;
   Slots slots_;
   uint64_t write_;
   uint64_t published_;
+};
+
+// The single producer of an SPSC ring.
+class SpscWriter : public WriterBase {
+ public:
+  explicit SpscWriter(Header* h) : WriterBase(h), cached_read_(load_position(h->read)) {}
+
+  // The payload of the next free slot, or nullptr when the ring is full.
+  uint8_t* try_claim() {
+    if (write_ - cached_read_ >= slots_.capacity()) {
+      cached_read_ = load_position(h_->read);
+      if (write_ - cached_read_ >= slots_.capacity()) return nullptr;
+    }
+    return slots_.at(write_) + kSlotHeaderSize;
+  }
+
+  WriteStatus try_write(const void* data, uint32_t length) {
+    if (length > slots_.max_message()) return WriteStatus::kTooLarge;
+    uint8_t* payload = try_claim();
+    if (payload == nullptr) return WriteStatus::kFull;
+    std::memcpy(payload, data, length);
+    commit(length);
+    return WriteStatus::kOk;
+  }
+
+ private:
   uint64_t cached_read_;
 };
 
@@ -244,10 +252,10 @@ class SpscReader {
 
 // The single producer of a broadcast ring: it never waits; readers that fall a lap behind detect
 // it and skip ahead.
-class BroadcastWriter {
+class BroadcastWriter : public WriterBase {
  public:
   explicit BroadcastWriter(Header* h)
-      : h_(h), slots_(h), write_(load_position(h->write)), published_(write_), intent_(write_),
+      : WriterBase(h), intent_(write_),
         chunk_(std::max<uint32_t>(1, std::min<uint32_t>(64, h->capacity / 8))) {}
 
   // The payload of the next slot. Raises the intent position first (in chunks, to keep the
@@ -261,13 +269,6 @@ class BroadcastWriter {
     return slots_.at(write_) + kSlotHeaderSize;
   }
 
-  void commit(uint32_t length) {
-    uint8_t* slot = slots_.at(write_);
-    store_u32(slot, length);
-    store_u32(slot + 4, static_cast<uint32_t>(write_));
-    ++write_;
-  }
-
   WriteStatus write(const void* data, uint32_t length) {
     if (length > slots_.max_message()) return WriteStatus::kTooLarge;
     std::memcpy(claim(), data, length);
@@ -275,21 +276,7 @@ class BroadcastWriter {
     return WriteStatus::kOk;
   }
 
-  void flush() {
-    if (write_ == published_) return;
-    store_position(h_->write, write_);
-    published_ = write_;
-    if (h_->consumer_waiters.load(std::memory_order_seq_cst) != 0) futex_wake_all(&h_->write.lo);
-  }
-
-  uint64_t position() const { return write_; }
-  uint32_t max_message() const { return slots_.max_message(); }
-
  private:
-  Header* h_;
-  Slots slots_;
-  uint64_t write_;
-  uint64_t published_;
   uint64_t intent_;
   uint32_t chunk_;
 };
