@@ -1,23 +1,18 @@
 import { RingError } from '../errors/index.js';
 import {
-  L_PRODUCER_HEARTBEAT,
-  L_PRODUCER_START,
   RING_HEADER_SIZE,
   W_CONSUMER_WAITERS,
   W_INTENT,
   W_PRODUCER_PID,
-  W_PRODUCER_STATE,
   W_WRITE,
 } from '../layout/header-layout.js';
-import { RingEndpoint } from './ring-endpoint.js';
+import { ConsumerEndpoint } from './consumer-endpoint.js';
 import { loadPosition, type RingMemory } from './ring-memory.js';
 import type {
   BroadcastConsumerOptions,
   MessageHandler,
-  PeerStatus,
   RingConsumer,
   RingConsumerStats,
-  WaitOutcome,
 } from './ring-types.js';
 
 /** Bytes of private copy space per consumer; bounds the batch a poll copies before validating. */
@@ -37,7 +32,7 @@ const SCRATCH_BYTES = 256 * 1024;
  * passing loads, which holds on x86-64 (the JavaScript engine emits `xchg` for a seq_cst store);
  * the C++ implementation states the same protocol with explicit fences.
  */
-export class BroadcastConsumer extends RingEndpoint implements RingConsumer {
+export class BroadcastConsumer extends ConsumerEndpoint implements RingConsumer {
   private readonly mask: number;
   private readonly batchSlots: number;
   private readonly scratch: Uint8Array;
@@ -151,21 +146,6 @@ export class BroadcastConsumer extends RingEndpoint implements RingConsumer {
       handler(scratch, offsets[i]!, length);
     }
     return n - lost;
-  }
-
-  /** Waits until a message is available, the timeout passes, or the producer closed. */
-  wait(timeoutMs = Number.POSITIVE_INFINITY): WaitOutcome {
-    return this.idleWait(timeoutMs);
-  }
-
-  /** `wait` without blocking the event loop. */
-  waitAsync(timeoutMs = Number.POSITIVE_INFINITY): Promise<WaitOutcome> {
-    return this.idleWaitAsync(timeoutMs);
-  }
-
-  /** The producer's status. */
-  producerStatus(): PeerStatus {
-    return this.peerStatusOf(W_PRODUCER_PID, W_PRODUCER_STATE, L_PRODUCER_START, L_PRODUCER_HEARTBEAT);
   }
 
   /** Stops reading and releases the mapping; the producer is unaffected. */

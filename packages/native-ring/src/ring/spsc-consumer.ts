@@ -2,8 +2,6 @@ import { RingError } from '../errors/index.js';
 import {
   L_CONSUMER_HEARTBEAT,
   L_CONSUMER_START,
-  L_PRODUCER_HEARTBEAT,
-  L_PRODUCER_START,
   RING_HEADER_SIZE,
   SLOT_HEADER_SIZE,
   STATE_ACTIVE,
@@ -12,21 +10,13 @@ import {
   W_CONSUMER_STATE,
   W_CONSUMER_WAITERS,
   W_PRODUCER_PID,
-  W_PRODUCER_STATE,
   W_PRODUCER_WAITERS,
   W_READ,
   W_WRITE,
 } from '../layout/header-layout.js';
-import { RingEndpoint } from './ring-endpoint.js';
+import { ConsumerEndpoint } from './consumer-endpoint.js';
 import { loadPosition, type RingMemory, storePosition } from './ring-memory.js';
-import type {
-  MessageHandler,
-  PeerStatus,
-  RingConsumer,
-  RingConsumerStats,
-  RingEndpointOptions,
-  WaitOutcome,
-} from './ring-types.js';
+import type { MessageHandler, RingConsumer, RingConsumerStats, RingEndpointOptions } from './ring-types.js';
 
 /** Polls between clock reads for the heartbeat. */
 const BEAT_CHECK_MASK = 1023;
@@ -40,7 +30,7 @@ const BEAT_CHECK_MASK = 1023;
  * resumes from the shared read position, so a successor to a crashed consumer loses nothing; the
  * batch the crashed one was handling is delivered again (at least once).
  */
-export class SpscConsumer extends RingEndpoint implements RingConsumer {
+export class SpscConsumer extends ConsumerEndpoint implements RingConsumer {
   private readonly bytes: Uint8Array;
   private readonly mask: number;
   private readonly releaseEvery: number;
@@ -125,21 +115,6 @@ export class SpscConsumer extends RingEndpoint implements RingConsumer {
     }
     if ((++this.polls & BEAT_CHECK_MASK) === 0) this.beatIfDue();
     return n;
-  }
-
-  /** Waits until a message is available, the timeout passes, or the producer closed. */
-  wait(timeoutMs = Number.POSITIVE_INFINITY): WaitOutcome {
-    return this.idleWait(timeoutMs);
-  }
-
-  /** `wait` without blocking the event loop. */
-  waitAsync(timeoutMs = Number.POSITIVE_INFINITY): Promise<WaitOutcome> {
-    return this.idleWaitAsync(timeoutMs);
-  }
-
-  /** The producer's status. */
-  producerStatus(): PeerStatus {
-    return this.peerStatusOf(W_PRODUCER_PID, W_PRODUCER_STATE, L_PRODUCER_START, L_PRODUCER_HEARTBEAT);
   }
 
   /** Releases what was consumed, frees the consumer place for a successor and releases the mapping. */
