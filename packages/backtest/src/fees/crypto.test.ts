@@ -1,4 +1,5 @@
 import type { CryptoSpotInstrument, PerpetualInstrument } from '@quantkubera/core';
+import { BTC_SPOT } from '@quantkubera/core/testing';
 import { describe, expect, it } from 'vitest';
 import {
   binanceSpotFees,
@@ -11,20 +12,6 @@ import {
   ScheduleFeeModel,
 } from './index.js';
 
-const btcusdt: CryptoSpotInstrument = {
-  type: 'crypto_spot',
-  id: 'BTCUSDT.BINANCE',
-  symbol: 'BTCUSDT',
-  venue: 'BINANCE',
-  venueSymbol: 'BTCUSDT',
-  quoteCurrency: 'USDT',
-  tickSize: 0.01,
-  lotSize: 0.00001,
-  multiplier: 1,
-  pricePrecision: 2,
-  sizePrecision: 5,
-  baseCurrency: 'BTC',
-};
 const perp: PerpetualInstrument = {
   type: 'perpetual',
   id: 'BTCUSDT-PERP.BINANCE',
@@ -42,7 +29,7 @@ const perp: PerpetualInstrument = {
   isInverse: false,
 };
 const btcinr: CryptoSpotInstrument = {
-  ...btcusdt,
+  ...BTC_SPOT,
   id: 'BTCINR.COINDCX',
   symbol: 'BTCINR',
   venue: 'COINDCX',
@@ -67,14 +54,15 @@ function fee(
 describe('crypto maker/taker fees', () => {
   it('Binance spot: 0.1% maker and taker on notional, in the quote currency', () => {
     // 0.5 BTC × 97,000 = 48,500 USDT × 0.1% = 48.5
-    const taker = fee(binanceSpotFees(), { instrument: btcusdt, price: 97_000, quantity: 0.5 });
+    const taker = fee(binanceSpotFees(), { instrument: BTC_SPOT, price: 97_000, quantity: 0.5 });
     expect(taker).toMatchObject({
       total: 48.5,
       currency: 'USDT',
       items: [{ name: 'trading', amount: 48.5 }],
     });
     expect(
-      fee(binanceSpotFees(), { instrument: btcusdt, price: 97_000, quantity: 0.5, liquidity: 'MAKER' }).total,
+      fee(binanceSpotFees(), { instrument: BTC_SPOT, price: 97_000, quantity: 0.5, liquidity: 'MAKER' })
+        .total,
     ).toBe(48.5);
   });
 

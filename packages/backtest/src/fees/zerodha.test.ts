@@ -1,5 +1,5 @@
 import { type FutureInstrument, microsFromDate } from '@quantkubera/core';
-import { RELIANCE } from '@quantkubera/core/testing';
+import { BTC_SPOT, RELIANCE } from '@quantkubera/core/testing';
 import { describe, expect, it } from 'vitest';
 import { niftyCall as niftyCallOption } from '../../test/support/venue-harness.js';
 import { SimulatedVenueError } from '../venue/venue-error.js';
@@ -230,22 +230,7 @@ describe('ZerodhaFeeModel', () => {
       venue: 'BFO',
     };
     expect(() => model.validate(bfoFut)).toThrow(/no futures exchange transaction rate for BFO/);
-    expect(() =>
-      model.validate({
-        type: 'crypto_spot',
-        id: 'BTCUSDT.BINANCE',
-        symbol: 'BTCUSDT',
-        venue: 'BINANCE',
-        venueSymbol: 'BTCUSDT',
-        quoteCurrency: 'USDT',
-        tickSize: 0.01,
-        lotSize: 0.00001,
-        multiplier: 1,
-        pricePrecision: 2,
-        sizePrecision: 5,
-        baseCurrency: 'BTC',
-      }),
-    ).toThrow(SimulatedVenueError);
+    expect(() => model.validate(BTC_SPOT)).toThrow(SimulatedVenueError);
     expect(() => new ZerodhaFeeModel({ sttRounding: 'paise' as 'none' })).toThrow(/sttRounding/);
   });
 });
