@@ -236,3 +236,34 @@ export function measureStalls(ms = 1000, thresholdUs = 20): Stalls {
   const elapsed = last - start;
   return { perSecond: (count * 1000) / elapsed, lostFraction: lost / elapsed, longestUs: longest * 1000 };
 }
+
+/** Options of {@link rateFigure}. */
+export interface RateFigureOptions {
+  /** The issue's target for the rate. */
+  readonly target?: number;
+  /** A workload measured alongside: the figure's `ratio` is this rate over its rate. */
+  readonly against?: { readonly throughput: Throughput; readonly label: string };
+  /** The issue's target for the ratio. */
+  readonly ratioTarget?: number;
+}
+
+/** A throughput measurement as a reported figure: median, spread, and optionally a ratio. */
+export function rateFigure(
+  name: string,
+  unit: string,
+  t: Throughput,
+  options: RateFigureOptions = {},
+): BenchResult {
+  const { target, against, ratioTarget } = options;
+  return {
+    name,
+    value: t.median,
+    unit,
+    ...(target === undefined ? {} : { target }),
+    ...(against === undefined
+      ? {}
+      : { ratio: t.median / against.throughput.median, baseline: against.label }),
+    ...(ratioTarget === undefined ? {} : { ratioTarget }),
+    spread: t.spread,
+  };
+}

@@ -10,7 +10,15 @@ import type { StrategySpec } from '@quantkubera/sdk';
 import { Kernel, type MarketDataEvent } from '@quantkubera/sdk';
 import flowImbalance from '../../examples/microstructure-tick/strategy.js';
 import smaCrossover from '../../examples/sma-crossover/strategy.js';
-import { type BenchResult, type BenchSuite, consume, measureThroughputAsync, median } from '../harness.js';
+import {
+  type BenchResult,
+  type BenchSuite,
+  consume,
+  measureThroughputAsync,
+  median,
+  rateFigure,
+  type Throughput,
+} from '../harness.js';
 
 const BTC: Instrument = catalogInstrument('BTCUSDT.BINANCE');
 
@@ -229,45 +237,21 @@ export const backtestSuite: BenchSuite = {
       },
       { reps: 5, warmup: 2 },
     );
+    const sameSignals = (throughput: Throughput) => ({ throughput, label: 'bare loop, same signals' });
     const results: BenchResult[] = [
-      {
-        name: 'backtest.l1-ticks.sma-crossover',
-        value: r.l1!.median,
-        unit: 'events/s',
+      rateFigure('backtest.l1-ticks.sma-crossover', 'events/s', r.l1!, {
         target: 3_000_000,
-        ratio: r.l1!.median / r.bareL1!.median,
-        baseline: 'bare loop, same signals',
-        spread: r.l1!.spread,
-      },
-      {
-        name: 'backtest.l1-ticks.bare-loop',
-        value: r.bareL1!.median,
-        unit: 'events/s',
-        spread: r.bareL1!.spread,
-      },
-      {
-        name: 'backtest.1m-bars.sma-crossover.hourly-equity',
-        value: r.bars!.median,
-        unit: 'bars/s',
+        against: sameSignals(r.bareL1!),
+      }),
+      rateFigure('backtest.l1-ticks.bare-loop', 'events/s', r.bareL1!),
+      rateFigure('backtest.1m-bars.sma-crossover.hourly-equity', 'bars/s', r.bars!, {
         target: 2_000_000,
-        ratio: r.bars!.median / r.bareBars!.median,
-        baseline: 'bare loop, same signals',
-        spread: r.bars!.spread,
-      },
-      {
-        name: 'backtest.1m-bars.sma-crossover.no-latency-tracking',
-        value: r.barsNoLatency!.median,
-        unit: 'bars/s',
-        ratio: r.barsNoLatency!.median / r.bareBars!.median,
-        baseline: 'bare loop, same signals',
-        spread: r.barsNoLatency!.spread,
-      },
-      {
-        name: 'backtest.1m-bars.bare-loop',
-        value: r.bareBars!.median,
-        unit: 'bars/s',
-        spread: r.bareBars!.spread,
-      },
+        against: sameSignals(r.bareBars!),
+      }),
+      rateFigure('backtest.1m-bars.sma-crossover.no-latency-tracking', 'bars/s', r.barsNoLatency!, {
+        against: sameSignals(r.bareBars!),
+      }),
+      rateFigure('backtest.1m-bars.bare-loop', 'bars/s', r.bareBars!),
       { name: 'backtest.tick-to-order.p50', value: tickToOrder.p50Us, unit: 'µs', lowerIsBetter: true },
       {
         name: 'backtest.tick-to-order.p99',

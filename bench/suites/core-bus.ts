@@ -1,5 +1,5 @@
 import { type CanonicalEvent, EventBus, type EventOf } from '@quantkubera/core';
-import { type BenchSuite, consume, measureThroughput } from '../harness.js';
+import { type BenchSuite, consume, measureThroughput, rateFigure } from '../harness.js';
 
 const COUNT = 100_000;
 const T0 = 1_732_000_000_000_000;
@@ -46,16 +46,11 @@ export const busSuite: BenchSuite = {
       },
     });
     return [
-      {
-        name: 'bus.dispatch.one-subscriber',
-        value: r.bus!.median,
-        unit: 'events/s',
-        ratio: r.bus!.median / r.bare!.median,
+      rateFigure('bus.dispatch.one-subscriber', 'events/s', r.bus!, {
+        against: { throughput: r.bare!, label: 'bare callback loop' },
         ratioTarget: 0.5,
-        baseline: 'bare callback loop',
-        spread: r.bus!.spread,
-      },
-      { name: 'bus.bare-loop', value: r.bare!.median, unit: 'events/s', spread: r.bare!.spread },
+      }),
+      rateFigure('bus.bare-loop', 'events/s', r.bare!),
     ];
   },
 };

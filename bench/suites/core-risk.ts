@@ -13,7 +13,7 @@ import {
 } from '@quantkubera/core';
 import { BTC_SPOT, NIFTY_FUT, RELIANCE, T0 } from '@quantkubera/core/testing';
 import * as hdr from 'hdr-histogram-js';
-import { type BenchResult, type BenchSuite, consume, measureThroughput } from '../harness.js';
+import { type BenchResult, type BenchSuite, consume, measureThroughput, rateFigure } from '../harness.js';
 
 const INSTRUMENTS: Instrument[] = [RELIANCE, NIFTY_FUT, BTC_SPOT];
 const MARKS: Record<string, number> = {
@@ -175,7 +175,7 @@ function submitPath(): BenchResult[] {
     },
     { reps: 5, warmup: 2 },
   );
-  return [{ name: 'risk.submit-path', value: r.submit!.median, unit: 'orders/s', spread: r.submit!.spread }];
+  return [rateFigure('risk.submit-path', 'orders/s', r.submit!)];
 }
 
 /** Order state-machine transitions per second, on bare orders and through the order manager. */
@@ -272,20 +272,10 @@ function transitions(): BenchResult[] {
     { reps: 7, warmup: 2 },
   );
   return [
-    {
-      name: 'orders.transitions.order',
-      value: r.order!.median,
-      unit: 'transitions/s',
-      spread: r.order!.spread,
-    },
-    {
-      name: 'orders.transitions.manager',
-      value: r.manager!.median,
-      unit: 'transitions/s',
-      ratio: r.manager!.median / r.order!.median,
-      baseline: 'bare Order',
-      spread: r.manager!.spread,
-    },
+    rateFigure('orders.transitions.order', 'transitions/s', r.order!),
+    rateFigure('orders.transitions.manager', 'transitions/s', r.manager!, {
+      against: { throughput: r.order!, label: 'bare Order' },
+    }),
   ];
 }
 
@@ -324,7 +314,7 @@ function accounting(): BenchResult[] {
     },
     { reps: 5, warmup: 2 },
   );
-  return [{ name: 'portfolio.apply-fill', value: r.fills!.median, unit: 'fills/s', spread: r.fills!.spread }];
+  return [rateFigure('portfolio.apply-fill', 'fills/s', r.fills!)];
 }
 
 /** Pre-trade check latency, the submit path, order transitions and exact fill accounting. */
