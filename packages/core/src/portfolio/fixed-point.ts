@@ -102,9 +102,8 @@ export function roundToUnits(value: number, decimals: number): number {
   // Near a tie (a mid price half a tick off the grid) or large: when the value has at most one
   // place more than `decimals`, that place decides in integers, with no string.
   if (decimals < 22) {
-    const p1 = POW10[decimals + 1]!;
-    const tenths = Math.round(value * p1);
-    if (tenths <= FAST_PARSE_LIMIT && tenths >= -FAST_PARSE_LIMIT && tenths / p1 === value) {
+    const tenths = exactUnits(value, decimals + 1);
+    if (!Number.isNaN(tenths)) {
       const q = Math.floor(tenths / 10);
       const r = tenths - q * 10;
       return r < 5 ? q : r > 5 ? q + 1 : q % 2 === 0 ? q : q + 1;
@@ -176,11 +175,21 @@ export function parseScaled(value: number | string, decimals: number, what: stri
  */
 function parseScaledFast(value: number, decimals: number): bigint | undefined {
   const k = decimals < FAST_PARSE_DECIMALS ? decimals : FAST_PARSE_DECIMALS;
-  const p = POW10[k]!;
-  const units = Math.round(value * p);
-  if (!(units <= FAST_PARSE_LIMIT && units >= -FAST_PARSE_LIMIT) || units / p !== value) return undefined;
+  const units = exactUnits(value, k);
+  if (Number.isNaN(units)) return undefined;
   const big = BigInt(units);
   return k === decimals ? big : big * pow10n(decimals - k);
+}
+
+/**
+ * The count of 10^-`k` units (below 2^49 in magnitude) whose nearest double is `value`, or NaN
+ * when there is none: then the shortest decimal of `value` has more than `k` places (or it is
+ * huge or not finite). Below 2^49 units the count is unique, being further apart than an ulp.
+ */
+function exactUnits(value: number, k: number): number {
+  const p = POW10[k]!;
+  const units = Math.round(value * p);
+  return units <= FAST_PARSE_LIMIT && units >= -FAST_PARSE_LIMIT && units / p === value ? units : Number.NaN;
 }
 
 /**
