@@ -135,7 +135,7 @@ async function componentProbes(all: readonly MarketDataEvent[]): Promise<void> {
     // Indexed loops: a for...of iterator can itself allocate where V8 does not optimise it away.
     for (let i = 0; i < count; i++) {
       const e = events[i]!;
-      if (e.tsEvent > clock.nowUs()) clock.advanceTo(e.tsEvent);
+      clock.advanceToEvent(e);
       venue.onMarketData(e);
     }
   };

@@ -144,23 +144,21 @@ export async function runBacktest(
   await kernel.start();
   const startEquity = kernel.portfolio.equity();
   let events = 0;
-  let lastTs = market.startUs;
   const prices = new PriceSampler(Math.round(d.snapshotIntervalSeconds * 1_000_000));
   const span = market.endUs === undefined ? 0 : market.endUs - market.startUs;
   for (const event of market.events) {
-    if (event.tsEvent > lastTs) {
-      clock.advanceTo(event.tsEvent);
-      lastTs = event.tsEvent;
-    }
+    // advanceToEvent rather than advanceTo(event.tsEvent): nothing is allocated per event.
+    clock.advanceToEvent(event);
     kernel.onMarketData(event);
     prices.observe(event);
     events++;
     if ((events & (PROGRESS_EVERY - 1)) === 0 && options.onProgress !== undefined) {
-      options.onProgress({ fraction: span > 0 ? Math.min(1, (lastTs - market.startUs) / span) : 0, events });
+      const at = clock.nowUs();
+      options.onProgress({ fraction: span > 0 ? Math.min(1, (at - market.startUs) / span) : 0, events });
     }
   }
   // Let the clock reach the window's end: session-end expiries and the last snapshots happen.
-  if (market.endUs !== undefined && market.endUs > lastTs) clock.advanceTo(market.endUs);
+  if (market.endUs !== undefined && market.endUs > clock.nowUs()) clock.advanceTo(market.endUs);
   const latency = await kernel.stop();
   options.onProgress?.({ fraction: 1, events });
   await wal.flush();

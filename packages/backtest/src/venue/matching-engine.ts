@@ -132,7 +132,7 @@ export class MatchingEngine {
   /** The mode. */
   readonly mode: VenueMode;
   /** Net position in lots (from this venue's fills plus the initial position). */
-  positionLots: number;
+  positionLots = 0;
   /** Resting buy orders, best (highest) price first, then time. */
   readonly buys: SimOrder[] = [];
   /** Resting sell orders, best (lowest) price first, then time. */
@@ -180,6 +180,14 @@ export class MatchingEngine {
   #bidUsed = 0;
   #askUsed = 0;
   #hasQuote = false;
+  // The market event being matched, kept in fields rather than passed to the helpers below: V8
+  // boxes a double passed to (or returned from) a call it does not inline, and epoch
+  // microseconds and prices are never small integers, so passing them would allocate per event.
+  #eventUs = 0;
+  #tradeSize = 0;
+  #observedPrice = 0;
+  /** Whether reference prices are needed at all (volatility-aware slippage, circuit limits). */
+  readonly #tracksReference: boolean;
   // Last trade.
   #last = Number.NaN;
   #tickVolume = Number.NaN;
@@ -221,6 +229,9 @@ export class MatchingEngine {
     this.#calendar = config.calendar;
     this.positionLots = config.initialPositionLots;
     this.#decay = 0.5 ** (1 / config.volatilityHalfLife);
+    this.#tracksReference =
+      config.slippage.usesVolatility ||
+      (config.circuit !== undefined && config.circuit.reference === undefined);
     this.#slip.tickSize = config.spec.tickSize;
   }
 
@@ -620,20 +631,36 @@ export class MatchingEngine {
   /** L1: a new top of book. */
   onQuote(event: QuoteEvent): MarketDataOutcome {
     if (this.mode !== 'L1') return 'ignored-mode';
-    checkFinite(event, 'bidPrice', event.bidPrice);
-    checkFinite(event, 'askPrice', event.askPrice);
-    checkSize(event, 'bidSize', event.bidSize);
-    checkSize(event, 'askSize', event.askSize);
-    this.#applyQuote(event.bidPrice, event.bidSize, event.askPrice, event.askSize, event.tsEvent);
+    // One inline test on the valid path; the helper that names the bad field runs only on failure.
+    if (
+      !(
+        Number.isFinite(event.bidPrice) &&
+        Number.isFinite(event.askPrice) &&
+        event.bidSize >= 0 &&
+        event.askSize >= 0
+      )
+    ) {
+      checkFinite(event, 'bidPrice', event.bidPrice);
+      checkFinite(event, 'askPrice', event.askPrice);
+      checkSize(event, 'bidSize', event.bidSize);
+      checkSize(event, 'askSize', event.askSize);
+    }
+    this.#eventUs = event.tsEvent;
+    this.#setQuote(event);
+    this.#applyQuote();
     return 'matched';
   }
 
   /** L1 and L2: a trade print. */
   onTrade(event: TradeEvent): MarketDataOutcome {
     if (this.mode === 'BAR') return 'ignored-mode';
-    checkFinite(event, 'price', event.price);
-    checkSize(event, 'size', event.size);
-    this.#applyTrade(this.spec.ticks(event.price), event.size, event.aggressor, event.tsEvent);
+    if (!(Number.isFinite(event.price) && event.size >= 0)) {
+      checkFinite(event, 'price', event.price);
+      checkSize(event, 'size', event.size);
+    }
+    this.#eventUs = event.tsEvent;
+    this.#tradeSize = event.size;
+    this.#applyTrade(this.spec.ticks(event.price), event.aggressor);
     return 'matched';
   }
 
@@ -645,30 +672,47 @@ export class MatchingEngine {
    */
   onTick(event: TickEvent): MarketDataOutcome {
     if (this.mode !== 'L1') return 'ignored-mode';
-    checkFinite(event, 'lastPrice', event.lastPrice);
+    // Checks inline; the helpers that name the bad field run only on failure.
+    if (!Number.isFinite(event.lastPrice)) checkFinite(event, 'lastPrice', event.lastPrice);
     const quoted = event.bidPrice !== undefined && event.askPrice !== undefined;
-    const bidSize = event.bidSize ?? Number.POSITIVE_INFINITY;
-    const askSize = event.askSize ?? Number.POSITIVE_INFINITY;
-    if (quoted) {
+    if (
+      quoted &&
+      !(
+        Number.isFinite(event.bidPrice) &&
+        Number.isFinite(event.askPrice) &&
+        !((event.bidSize ?? 0) < 0) &&
+        !((event.askSize ?? 0) < 0) &&
+        !Number.isNaN(event.bidSize) &&
+        !Number.isNaN(event.askSize)
+      )
+    ) {
       checkFinite(event, 'bidPrice', event.bidPrice!);
       checkFinite(event, 'askPrice', event.askPrice!);
-      checkSize(event, 'bidSize', bidSize);
-      checkSize(event, 'askSize', askSize);
+      checkSize(event, 'bidSize', event.bidSize ?? Number.POSITIVE_INFINITY);
+      checkSize(event, 'askSize', event.askSize ?? Number.POSITIVE_INFINITY);
     }
-    let size = Number.NaN;
     let traded = true;
-    if (event.volume !== undefined) {
-      checkSize(event, 'volume', event.volume);
+    let size = Number.NaN;
+    const volume = event.volume;
+    if (volume !== undefined) {
+      if (!(volume >= 0)) checkSize(event, 'volume', volume);
       const previous = this.#tickVolume;
-      this.#tickVolume = event.volume;
-      traded = !Number.isNaN(previous) && event.volume > previous;
-      size = event.volume - previous;
+      this.#tickVolume = volume;
+      traded = !Number.isNaN(previous) && volume > previous;
+      size = volume - previous;
     } else if (event.lastSize !== undefined) {
-      checkSize(event, 'lastSize', event.lastSize);
+      if (!(event.lastSize >= 0)) checkSize(event, 'lastSize', event.lastSize);
       size = event.lastSize;
     }
-    if (traded) this.#applyTrade(this.spec.ticks(event.lastPrice), size, 'NONE', event.tsEvent);
-    if (quoted) this.#applyQuote(event.bidPrice!, bidSize, event.askPrice!, askSize, event.tsEvent);
+    this.#eventUs = event.tsEvent;
+    if (traded) {
+      this.#tradeSize = size;
+      this.#applyTrade(this.spec.ticks(event.lastPrice), 'NONE');
+    }
+    if (quoted) {
+      this.#setQuote(event);
+      this.#applyQuote();
+    }
     return 'matched';
   }
 
@@ -687,8 +731,11 @@ export class MatchingEngine {
     book.seen = true;
     const bid = book.bids.best;
     const ask = book.asks.best;
-    if (!Number.isNaN(bid) && !Number.isNaN(ask))
-      this.#observe(this.spec.price(bid + ask) / 2, event.tsEvent);
+    if (!Number.isNaN(bid) && !Number.isNaN(ask) && this.#tracksReference) {
+      this.#eventUs = event.tsEvent;
+      this.#observedPrice = this.spec.price(bid + ask) / 2;
+      this.#observe();
+    }
     this.#l2Cross(1);
     this.#l2Cross(-1);
     this.#l2Queues(1, event);
@@ -698,21 +745,38 @@ export class MatchingEngine {
     return 'matched';
   }
 
-  #applyQuote(bidPrice: number, bidSize: number, askPrice: number, askSize: number, ts: UnixMicros): void {
+  /**
+   * L1: stores a new top of book from a quote or a quoted tick (a missing size is unlimited).
+   * Takes the event, not its prices, so no double is boxed when V8 does not inline it.
+   */
+  #setQuote(event: {
+    readonly bidPrice?: number | undefined;
+    readonly bidSize?: number | undefined;
+    readonly askPrice?: number | undefined;
+    readonly askSize?: number | undefined;
+  }): void {
+    const bidPrice = event.bidPrice!;
+    const askPrice = event.askPrice!;
+    const bidSize = event.bidSize ?? Number.POSITIVE_INFINITY;
+    const askSize = event.askSize ?? Number.POSITIVE_INFINITY;
     this.#bid = bidSize > 0 ? this.spec.ticks(bidPrice) : Number.NaN;
     this.#ask = askSize > 0 ? this.spec.ticks(askPrice) : Number.NaN;
     this.#bidSize = bidSize;
     this.#askSize = askSize;
+    this.#observedPrice = (bidPrice + askPrice) / 2;
+  }
+
+  /** L1: matches against the top of book {@link MatchingEngine.#setQuote} stored, at `#eventUs`. */
+  #applyQuote(): void {
     this.#bidUsed = 0;
     this.#askUsed = 0;
     this.#hasQuote = true;
-    if (!Number.isNaN(this.#bid) && !Number.isNaN(this.#ask)) this.#observe((bidPrice + askPrice) / 2, ts);
-    const buyFrom = this.#l1Cross(1);
-    const sellFrom = this.#l1Cross(-1);
-    this.#l1Queues(1, buyFrom);
-    this.#l1Queues(-1, sellFrom);
-    this.#triggerStops(this.#bid, this.#ask);
-    this.#drainMarketOrders();
+    if (this.#tracksReference && !Number.isNaN(this.#bid) && !Number.isNaN(this.#ask)) this.#observe();
+    // Each step only when it has orders to work on (the usual quote has none).
+    if (this.buys.length > 0) this.#l1Queues(1, this.#l1Cross(1));
+    if (this.sells.length > 0) this.#l1Queues(-1, this.#l1Cross(-1));
+    if (this.buyStops.length + this.sellStops.length > 0) this.#triggerStops(this.#bid, this.#ask);
+    if (this.marketOrders.length > 0) this.#drainMarketOrders();
   }
 
   /**
@@ -825,22 +889,26 @@ export class MatchingEngine {
   }
 
   /**
-   * A trade at `priceTicks` of `size` (NaN: unknown). Resting orders priced through it fill (the
+   * A trade at `priceTicks` of `#tradeSize` (NaN: unknown), at `#eventUs`. Resting orders priced through it fill (the
    * level was cleared); orders at its price fill with what is left after the queue ahead of them
    * (a trade whose aggressor is on our side did not hit our side). Then queues advance, stops
    * trigger, and with trade-only data waiting market orders fill at the trade price.
    */
-  #applyTrade(priceTicks: number, size: number, aggressor: AggressorSide, ts: UnixMicros): void {
+  #applyTrade(priceTicks: number, aggressor: AggressorSide): void {
     this.#last = priceTicks;
-    this.#observe(this.spec.price(priceTicks), ts);
-    this.#tradeFills(1, priceTicks, size, aggressor !== 'BUYER');
-    this.#tradeFills(-1, priceTicks, size, aggressor !== 'SELLER');
-    this.#triggerStops(priceTicks, priceTicks);
-    if (!this.#hasDisplayedBook()) this.#drainMarketOrders();
+    if (this.#tracksReference) {
+      this.#observedPrice = this.spec.price(priceTicks);
+      this.#observe();
+    }
+    if (this.buys.length > 0) this.#tradeFills(1, priceTicks, aggressor !== 'BUYER');
+    if (this.sells.length > 0) this.#tradeFills(-1, priceTicks, aggressor !== 'SELLER');
+    if (this.buyStops.length + this.sellStops.length > 0) this.#triggerStops(priceTicks, priceTicks);
+    if (this.marketOrders.length > 0 && !this.#hasDisplayedBook()) this.#drainMarketOrders();
   }
 
-  #tradeFills(sign: 1 | -1, priceTicks: number, size: number, hitsOurSide: boolean): void {
+  #tradeFills(sign: 1 | -1, priceTicks: number, hitsOurSide: boolean): void {
     const list = sign === 1 ? this.buys : this.sells;
+    const size = this.#tradeSize;
     const known = !Number.isNaN(size);
     const volume = known ? size : Number.POSITIVE_INFINITY;
     let used = 0;
@@ -908,11 +976,21 @@ export class MatchingEngine {
    */
   onBar(bar: BarEvent): MarketDataOutcome {
     if (this.mode !== 'BAR') return 'ignored-mode';
-    checkFinite(bar, 'open', bar.open);
-    checkFinite(bar, 'high', bar.high);
-    checkFinite(bar, 'low', bar.low);
-    checkFinite(bar, 'close', bar.close);
-    checkSize(bar, 'volume', bar.volume);
+    if (
+      !(
+        Number.isFinite(bar.open) &&
+        Number.isFinite(bar.high) &&
+        Number.isFinite(bar.low) &&
+        Number.isFinite(bar.close) &&
+        bar.volume >= 0
+      )
+    ) {
+      checkFinite(bar, 'open', bar.open);
+      checkFinite(bar, 'high', bar.high);
+      checkFinite(bar, 'low', bar.low);
+      checkFinite(bar, 'close', bar.close);
+      checkSize(bar, 'volume', bar.volume);
+    }
     if (bar.high < Math.max(bar.open, bar.close, bar.low) || bar.low > Math.min(bar.open, bar.close)) {
       throw new SimulatedVenueError(
         'MARKET_DATA_INVALID',
@@ -930,12 +1008,19 @@ export class MatchingEngine {
     const low = spec.ticks(bar.low);
     const close = spec.ticks(bar.close);
     barPathPoints(this.#barPath, open, high, low, close, this.#path);
-    this.#collectHits(bar.tsOpen, open, low, high);
-    this.#processHits(bar.volume, low, high);
-    this.#settleBar(bar.tsOpen);
+    this.#eventUs = bar.tsOpen;
+    if (this.#hasOrders()) {
+      this.#collectHits(open, low, high);
+      this.#tradeSize = bar.volume;
+      this.#processHits(low, high);
+      this.#settleBar();
+    }
     this.#lastClose = close;
     this.#lastBarEnd = bar.tsEvent;
-    this.#observe(bar.close, bar.tsOpen);
+    if (this.#tracksReference) {
+      this.#observedPrice = bar.close;
+      this.#observe();
+    }
     return 'matched';
   }
 
@@ -948,8 +1033,21 @@ export class MatchingEngine {
     this.#hitIndex.push(n);
   }
 
-  /** Where along the bar's path each eligible order is first reached. */
-  #collectHits(tsOpen: UnixMicros, open: number, low: number, high: number): void {
+  /** Whether any order rests, waits for a trigger or waits for liquidity. */
+  #hasOrders(): boolean {
+    return (
+      this.buys.length +
+        this.sells.length +
+        this.buyStops.length +
+        this.sellStops.length +
+        this.marketOrders.length >
+      0
+    );
+  }
+
+  /** Where along the bar's path (the bar opens at `#eventUs`) each eligible order is first reached. */
+  #collectHits(open: number, low: number, high: number): void {
+    const tsOpen = this.#eventUs;
     // Setting an array's length is a runtime call: skip it on the (usual) bar with no hits.
     if (this.#hitPos.length !== 0) {
       this.#hitPos.length = 0;
@@ -961,13 +1059,14 @@ export class MatchingEngine {
     for (const order of this.marketOrders) {
       if (order.eligibleFromUs <= tsOpen) this.#addHit(order, 0, open, HIT_TAKE);
     }
-    this.#collectStopHits(this.buyStops, tsOpen, open);
-    this.#collectStopHits(this.sellStops, tsOpen, open);
-    this.#collectLimitHits(this.buys, tsOpen, open, low, high);
-    this.#collectLimitHits(this.sells, tsOpen, open, low, high);
+    this.#collectStopHits(this.buyStops, open);
+    this.#collectStopHits(this.sellStops, open);
+    this.#collectLimitHits(this.buys, open, low, high);
+    this.#collectLimitHits(this.sells, open, low, high);
   }
 
-  #collectStopHits(stops: readonly SimOrder[], tsOpen: UnixMicros, open: number): void {
+  #collectStopHits(stops: readonly SimOrder[], open: number): void {
+    const tsOpen = this.#eventUs;
     for (const order of stops) {
       if (order.eligibleFromUs > tsOpen) continue;
       if (order.sign * (open - order.triggerTicks) >= 0) this.#addHit(order, 0, open, HIT_TRIGGER);
@@ -978,13 +1077,8 @@ export class MatchingEngine {
     }
   }
 
-  #collectLimitHits(
-    list: readonly SimOrder[],
-    tsOpen: UnixMicros,
-    open: number,
-    low: number,
-    high: number,
-  ): void {
+  #collectLimitHits(list: readonly SimOrder[], open: number, low: number, high: number): void {
+    const tsOpen = this.#eventUs;
     for (const order of list) {
       if (order.eligibleFromUs > tsOpen) continue;
       const p = order.priceTicks;
@@ -997,8 +1091,12 @@ export class MatchingEngine {
     }
   }
 
-  /** Replays the hits in path order (ties: takes, then triggers, then limits; then time priority). */
-  #processHits(volume: number, low: number, high: number): void {
+  /**
+   * Replays the hits in path order (ties: takes, then triggers, then limits; then time priority),
+   * against the bar's volume in `#tradeSize`.
+   */
+  #processHits(low: number, high: number): void {
+    const volume = this.#tradeSize;
     const index = this.#hitIndex;
     index.sort(this.#byHit);
     let used = 0;
@@ -1146,8 +1244,9 @@ export class MatchingEngine {
     return this.spec.quantity(this.#fill(order, lots, price, 'MAKER'));
   }
 
-  /** After a bar: every order that was eligible has now seen a bar. */
-  #settleBar(tsOpen: UnixMicros): void {
+  /** After a bar (opened at `#eventUs`): every order that was eligible has now seen a bar. */
+  #settleBar(): void {
+    const tsOpen = this.#eventUs;
     for (let k = 0; k < this.#hitOrder.length; k++) this.#hitOrder[k]!.barSeen = true;
     markSeen(this.buys, tsOpen);
     markSeen(this.sells, tsOpen);
@@ -1159,8 +1258,13 @@ export class MatchingEngine {
   // ---------------------------------------------------------------------------------------------
   // Volatility and circuit reference
 
-  /** Records a reference price: feeds the volatility estimate and rolls the circuit reference at session ends. */
-  #observe(price: number, ts: UnixMicros): void {
+  /**
+   * Records the reference price `#observedPrice` at `#eventUs`: feeds the volatility estimate and
+   * rolls the circuit reference at session ends. Called only when `#tracksReference`.
+   */
+  #observe(): void {
+    const price = this.#observedPrice;
+    const ts = this.#eventUs;
     if (this.#slippage.usesVolatility && price > 0) {
       const prev = this.#prevPrice;
       if (prev > 0) {

@@ -47,6 +47,11 @@ export abstract class BaseClock implements Clock {
   /** The current time in integer epoch microseconds; never decreases. */
   abstract nowUs(): UnixMicros;
 
+  /** The pending timer due first, if any (an object, so reading its time allocates nothing). */
+  protected nextTimer(): { readonly dueUs: UnixMicros } | undefined {
+    return this.heap.peek();
+  }
+
   /** Number of pending timers and alarms. */
   get pendingCount(): number {
     return this.heap.size;

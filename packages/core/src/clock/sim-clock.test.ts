@@ -57,6 +57,56 @@ describe('SimClock basics', () => {
   });
 });
 
+describe('SimClock.advanceToEvent (the replay step)', () => {
+  it('moves to a later event, stands still for an equal or earlier one, and fires due timers', () => {
+    const clock = new SimClock(1_000);
+    const { log, cb } = recorder(clock);
+    clock.setAlarm(2_000, cb('a'));
+    clock.setTimer({ name: 't', intervalUs: 1_500, callback: cb('t') });
+    expect(clock.advanceToEvent({ tsEvent: 1_900 })).toBe(0);
+    expect(clock.nowUs()).toBe(1_900);
+    expect(clock.advanceToEvent({ tsEvent: 1_900 })).toBe(0);
+    expect(clock.advanceToEvent({ tsEvent: 1_200 })).toBe(0);
+    expect(clock.nowUs()).toBe(1_900);
+    expect(log).toEqual([]);
+    expect(clock.advanceToEvent({ tsEvent: 4_000 })).toBe(3);
+    expect(log).toEqual(['a@2000', 't@2500', 't@4000']);
+    expect(clock.nowUs()).toBe(4_000);
+  });
+
+  it('agrees with advanceTo over random event times and timer schedules', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 10_000 }), { maxLength: 30 }),
+        fc.array(fc.integer({ min: 0, max: 10_000 }), { maxLength: 10 }),
+        (times, alarms) => {
+          const a = new SimClock(0);
+          const b = new SimClock(0);
+          const la = recorder(a);
+          const lb = recorder(b);
+          alarms.forEach((at, i) => {
+            a.setAlarm(at, la.cb(`x${i}`));
+            b.setAlarm(at, lb.cb(`x${i}`));
+          });
+          for (const tsEvent of times) {
+            if (tsEvent > a.nowUs()) a.advanceTo(tsEvent);
+            b.advanceToEvent({ tsEvent });
+            expect(b.nowUs()).toBe(a.nowUs());
+          }
+          expect(lb.log).toEqual(la.log);
+        },
+      ),
+    );
+  });
+
+  it('throws ClockError for a later time that is not an integer, as advanceTo does', () => {
+    const clock = new SimClock(100);
+    expect(() => clock.advanceToEvent({ tsEvent: 100.5 })).toThrow(ClockError);
+    expect(() => clock.advanceToEvent({ tsEvent: Number.POSITIVE_INFINITY })).toThrow(ClockError);
+    expect(clock.nowUs()).toBe(100);
+  });
+});
+
 describe('SimClock firing order', () => {
   it('fires alarms in time order with nowUs() at each scheduled time', () => {
     const clock = new SimClock();

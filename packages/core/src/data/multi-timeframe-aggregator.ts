@@ -187,6 +187,11 @@ export class MultiTimeframeAggregator {
   private readonly scratch: BarInterval = { start: 0, end: 0 };
   private readonly scratch2: BarInterval = { start: 0, end: 0 };
   private lastCumVolume = Number.NaN;
+  // The event being aggregated (see apply()).
+  private inTs = 0;
+  private inPrice = 0;
+  private inSize = 0;
+  private inTsInit = 0;
   private alarm: TimerHandle | undefined;
   private alarmDue = Number.NaN;
   private readonly onAlarm: () => void;
@@ -358,7 +363,11 @@ export class MultiTimeframeAggregator {
       this.nIgnored++;
       return;
     }
-    this.update(trade.tsEvent, trade.price, trade.size, trade.tsInit);
+    this.inTs = trade.tsEvent;
+    this.inPrice = trade.price;
+    this.inSize = trade.size;
+    this.inTsInit = trade.tsInit;
+    this.apply();
   }
 
   /** Aggregates a quote (MID, BID or ASK source, volume 0; counted in `ignored` for TRADE). */
@@ -368,13 +377,16 @@ export class MultiTimeframeAggregator {
       this.nIgnored++;
       return;
     }
-    const price =
+    this.inPrice =
       code === SOURCE_MID
         ? (quote.bidPrice + quote.askPrice) / 2
         : code === SOURCE_BID
           ? quote.bidPrice
           : quote.askPrice;
-    this.update(quote.tsEvent, price, 0, quote.tsInit);
+    this.inTs = quote.tsEvent;
+    this.inSize = 0;
+    this.inTsInit = quote.tsInit;
+    this.apply();
   }
 
   /**
@@ -427,11 +439,33 @@ export class MultiTimeframeAggregator {
    * closes when there is no clock.
    */
   update(tsUs: UnixMicros, price: number, size: number, tsInit: UnixMicros): void {
+    this.inTs = tsUs;
+    this.inPrice = price;
+    this.inSize = size;
+    this.inTsInit = tsInit;
+    this.apply();
+  }
+
+  /**
+   * {@link MultiTimeframeAggregator.update} of the event in the `in*` fields. The `on*` methods
+   * set those fields rather than pass the event's numbers: V8 boxes a double passed to a call it
+   * does not inline, and epoch microseconds are never small integers.
+   */
+  private apply(): void {
+    const tsUs = this.inTs;
+    const price = this.inPrice;
+    const size = this.inSize;
+    const tsInit = this.inTsInit;
     this.nEvents++;
     const n = this.timeCount;
     if (n > 0) {
       let t = tsUs;
-      if (t < this.sessionOpen || t >= this.sessionClose) t = this.enterSession(tsUs);
+      // enterSession leaves its answer in a field: a double returned from a call would make `t`
+      // a boxed value on every event (V8 merges the two into one representation).
+      if (t < this.sessionOpen || t >= this.sessionClose) {
+        this.enterSession();
+        t = this.inTs;
+      }
       if (t >= 0) {
         const start = this.start;
         const end = this.end;
@@ -496,19 +530,28 @@ export class MultiTimeframeAggregator {
   }
 
   /** Returns the resolved time for a time-bar update, or -1 when outside every session. */
-  private enterSession(tsUs: number): number {
+  /**
+   * Resolves the time of the event in `inTs` for time bars, in place: unchanged inside a session,
+   * the session's open for a pre-open event that opens the first bar, else -1 (outside every
+   * session).
+   */
+  private enterSession(): void {
+    const tsUs = this.inTs;
     const session = this.calendar.sessionAt(tsUs);
     if (session !== undefined) {
       this.sessionOpen = session.openUs;
       this.sessionClose = session.closeUs;
-      return tsUs;
+      return;
     }
     if (this.preOpenFirstBar) {
       const pre = this.calendar.preOpenSessionAt(tsUs);
-      if (pre !== undefined) return pre.openUs;
+      if (pre !== undefined) {
+        this.inTs = pre.openUs;
+        return;
+      }
     }
     this.nOutside++;
-    return -1;
+    this.inTs = -1;
   }
 
   private isOpen(i: number): boolean {
