@@ -207,44 +207,90 @@ export function validateSchedule(schedule: FeeSchedule): void {
  * tax on the rounded charges it names; total = sum of the rounded items.
  */
 export function applySchedule(schedule: FeeSchedule, ctx: FeeContext): FeeBreakdown {
+  const plan = planOf(schedule);
   const notional = Math.abs(ctx.price * ctx.quantity * ctx.instrument.multiplier);
-  const items: FeeItem[] = [];
-  const amounts = new Map<string, number>();
-  for (const rule of schedule.charges) {
-    let amount = 0;
-    const applies =
-      (rule.side === undefined || rule.side === ctx.side) &&
-      (rule.liquidity === undefined || rule.liquidity === ctx.liquidity);
-    if (applies) {
-      if (rule.rate !== undefined) amount += rule.rate * notional;
-      if (rule.flatPerOrder !== undefined && ctx.orderFillCount === 0) amount += rule.flatPerOrder;
-      if (rule.capPerOrder !== undefined) {
-        const room = rule.capPerOrder - (ctx.orderCharges?.[rule.name] ?? 0);
-        amount = Math.min(amount, room > 0 ? room : 0);
-      }
-      amount = roundAmount(amount, rule.decimals ?? schedule.decimals);
+  const amounts = plan.amounts;
+  amounts.fill(0);
+  const charges = schedule.charges;
+  for (let r = 0; r < charges.length; r++) {
+    const rule = charges[r]!;
+    if (
+      (rule.side !== undefined && rule.side !== ctx.side) ||
+      (rule.liquidity !== undefined && rule.liquidity !== ctx.liquidity)
+    ) {
+      continue;
     }
-    amounts.set(rule.name, (amounts.get(rule.name) ?? 0) + amount);
+    let amount = 0;
+    if (rule.rate !== undefined) amount += rule.rate * notional;
+    if (rule.flatPerOrder !== undefined && ctx.orderFillCount === 0) amount += rule.flatPerOrder;
+    if (rule.capPerOrder !== undefined) {
+      const room = rule.capPerOrder - (ctx.orderCharges?.[rule.name] ?? 0);
+      amount = Math.min(amount, room > 0 ? room : 0);
+    }
+    const slot = plan.slotOfRule[r]!;
+    amounts[slot] = amounts[slot]! + roundAmount(amount, rule.decimals ?? schedule.decimals);
   }
+  const items: FeeItem[] = [];
   let total = 0;
-  for (const [name, amount] of amounts) {
-    const a = roundAmount(amount, schedule.decimals);
-    items.push({ name, amount: a });
+  for (let k = 0; k < plan.names.length; k++) {
+    const a = roundAmount(amounts[k]!, schedule.decimals);
+    items.push({ name: plan.names[k]!, amount: a });
     total += a;
   }
-  for (const tax of schedule.taxes ?? []) {
+  const taxes = schedule.taxes ?? [];
+  for (let t = 0; t < taxes.length; t++) {
+    const tax = taxes[t]!;
+    const on = plan.slotsOfTax[t]!;
     let base = 0;
-    for (const on of tax.on) base += amounts.get(on) ?? 0;
+    for (let k = 0; k < on.length; k++) base += on[k]! < 0 ? 0 : amounts[on[k]!]!;
     const a = roundAmount(base * tax.rate, schedule.decimals);
     items.push({ name: tax.name, amount: a });
     total += a;
   }
   return {
-    schedule: `${schedule.name}@${schedule.effectiveFrom}`,
+    schedule: plan.label,
     currency: ctx.instrument.quoteCurrency,
     items,
     total: roundAmount(total, schedule.decimals),
   };
+}
+
+/**
+ * A schedule's fixed structure, worked out once per schedule rather than per fill: the distinct
+ * charge names in first-seen order (rules with the same name add up to one item), each rule's
+ * and each tax base's slot among them, the label, and a scratch array for the amounts.
+ */
+interface SchedulePlan {
+  readonly label: string;
+  readonly names: readonly string[];
+  readonly slotOfRule: readonly number[];
+  /** Per tax, the slot of each charge it is levied on (-1: a name no charge has). */
+  readonly slotsOfTax: readonly (readonly number[])[];
+  readonly amounts: Float64Array;
+}
+
+const plans = new WeakMap<FeeSchedule, SchedulePlan>();
+
+function planOf(schedule: FeeSchedule): SchedulePlan {
+  let plan = plans.get(schedule);
+  if (plan === undefined) {
+    const names: string[] = [];
+    const slotOfRule = schedule.charges.map((rule) => {
+      const at = names.indexOf(rule.name);
+      if (at >= 0) return at;
+      names.push(rule.name);
+      return names.length - 1;
+    });
+    plan = {
+      label: `${schedule.name}@${schedule.effectiveFrom}`,
+      names,
+      slotOfRule,
+      slotsOfTax: (schedule.taxes ?? []).map((tax) => tax.on.map((name) => names.indexOf(name))),
+      amounts: new Float64Array(names.length),
+    };
+    plans.set(schedule, plan);
+  }
+  return plan;
 }
 
 /** Options for a {@link ScheduleFeeModel}. */

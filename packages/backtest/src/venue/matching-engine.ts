@@ -202,6 +202,11 @@ export class MatchingEngine {
   readonly #hitPrice: number[] = [];
   readonly #hitAction: number[] = [];
   readonly #hitIndex: number[] = [];
+  /**
+   * Hits in the arrays above (entries past it are stale): resetting a count is free, where
+   * setting five arrays' lengths is five runtime calls per bar.
+   */
+  #hitCount = 0;
   readonly #byHit = (a: number, b: number): number =>
     this.#hitPos[a]! - this.#hitPos[b]! ||
     this.#hitAction[a]! - this.#hitAction[b]! ||
@@ -1025,12 +1030,12 @@ export class MatchingEngine {
   }
 
   #addHit(order: SimOrder, pos: number, priceTicks: number, action: number): void {
-    const n = this.#hitPos.length;
-    this.#hitPos.push(pos);
-    this.#hitOrder.push(order);
-    this.#hitPrice.push(priceTicks);
-    this.#hitAction.push(action);
-    this.#hitIndex.push(n);
+    const n = this.#hitCount++;
+    this.#hitPos[n] = pos;
+    this.#hitOrder[n] = order;
+    this.#hitPrice[n] = priceTicks;
+    this.#hitAction[n] = action;
+    this.#hitIndex[n] = n;
   }
 
   /** Whether any order rests, waits for a trigger or waits for liquidity. */
@@ -1049,13 +1054,7 @@ export class MatchingEngine {
   #collectHits(open: number, low: number, high: number): void {
     const tsOpen = this.#eventUs;
     // Setting an array's length is a runtime call: skip it on the (usual) bar with no hits.
-    if (this.#hitPos.length !== 0) {
-      this.#hitPos.length = 0;
-      this.#hitOrder.length = 0;
-      this.#hitPrice.length = 0;
-      this.#hitAction.length = 0;
-      this.#hitIndex.length = 0;
-    }
+    this.#hitCount = 0;
     for (const order of this.marketOrders) {
       if (order.eligibleFromUs <= tsOpen) this.#addHit(order, 0, open, HIT_TAKE);
     }
@@ -1098,9 +1097,9 @@ export class MatchingEngine {
   #processHits(low: number, high: number): void {
     const volume = this.#tradeSize;
     const index = this.#hitIndex;
-    index.sort(this.#byHit);
+    this.#sortHits();
     let used = 0;
-    for (let k = 0; k < index.length; k++) {
+    for (let k = 0; k < this.#hitCount; k++) {
       const h = index[k]!;
       const order = this.#hitOrder[h]!;
       if (!order.isOpen || order.list === null) continue;
@@ -1197,17 +1196,40 @@ export class MatchingEngine {
     return 0;
   }
 
+  /** Sorts the first `#hitCount` entries of the hit index into path order. */
+  #sortHits(): void {
+    const index = this.#hitIndex;
+    const n = this.#hitCount;
+    if (n > 16) {
+      index.length = n;
+      index.sort(this.#byHit);
+      return;
+    }
+    // Insertion sort: the usual bar has a hit or two, and this allocates nothing.
+    for (let i = 1; i < n; i++) {
+      const h = index[i]!;
+      let j = i - 1;
+      while (j >= 0 && this.#byHit(index[j]!, h) > 0) {
+        index[j + 1] = index[j]!;
+        j--;
+      }
+      index[j + 1] = h;
+    }
+  }
+
   /** Inserts a hit generated while replaying (after hit `k`) at its place in path order. */
   #insertHit(order: SimOrder, pos: number, priceTicks: number, k: number): void {
-    const h = this.#hitPos.length;
-    this.#hitPos.push(pos);
-    this.#hitOrder.push(order);
-    this.#hitPrice.push(priceTicks);
-    this.#hitAction.push(HIT_LIMIT);
+    const h = this.#hitCount++;
+    this.#hitPos[h] = pos;
+    this.#hitOrder[h] = order;
+    this.#hitPrice[h] = priceTicks;
+    this.#hitAction[h] = HIT_LIMIT;
     const index = this.#hitIndex;
+    // The index holds h - 1 entries: shift those after the insertion point up by one.
     let at = k + 1;
-    while (at < index.length && this.#byHit(index[at]!, h) <= 0) at++;
-    index.splice(at, 0, h);
+    while (at < h && this.#byHit(index[at]!, h) <= 0) at++;
+    for (let j = h; j > at; j--) index[j] = index[j - 1]!;
+    index[at] = h;
   }
 
   /**
@@ -1247,7 +1269,7 @@ export class MatchingEngine {
   /** After a bar (opened at `#eventUs`): every order that was eligible has now seen a bar. */
   #settleBar(): void {
     const tsOpen = this.#eventUs;
-    for (let k = 0; k < this.#hitOrder.length; k++) this.#hitOrder[k]!.barSeen = true;
+    for (let k = 0; k < this.#hitCount; k++) this.#hitOrder[k]!.barSeen = true;
     markSeen(this.buys, tsOpen);
     markSeen(this.sells, tsOpen);
     markSeen(this.buyStops, tsOpen);

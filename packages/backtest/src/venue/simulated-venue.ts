@@ -721,9 +721,10 @@ export class SimulatedVenue implements ExecutionGateway {
       fee: fees.total,
       feeCurrency: fees.currency,
       liquidity,
-      ...(Number.isNaN(order.decisionPrice) ? {} : { decisionPrice: order.decisionPrice }),
-      ...(Number.isNaN(order.arrivalPrice) ? {} : { arrivalPrice: order.arrivalPrice }),
     };
+    // Optional fields are added, not spread in: a spread builds a temporary object per fill.
+    if (!Number.isNaN(order.decisionPrice)) fill.decisionPrice = order.decisionPrice;
+    if (!Number.isNaN(order.arrivalPrice)) fill.arrivalPrice = order.arrivalPrice;
     this.#outbound.push(at, fill);
     this.#fillCount++;
     order.tsLastUpdate = now;

@@ -49,6 +49,9 @@ export interface LatencySummary {
 const INDEX: Record<LatencyCheckpoint, number> = Object.fromEntries(
   LATENCY_CHECKPOINTS.map((c, i) => [c, i]),
 ) as Record<LatencyCheckpoint, number>;
+const MARKS = LATENCY_CHECKPOINTS.length;
+const SPAN_FROM = LATENCY_SPANS.map(([from]) => INDEX[from]);
+const SPAN_TO = LATENCY_SPANS.map(([, to]) => INDEX[to]);
 
 /**
  * Records the checkpoints of each order on a high-resolution monotonic timer and summarises
@@ -58,7 +61,13 @@ const INDEX: Record<LatencyCheckpoint, number> = Object.fromEntries(
  */
 export class LatencyTracker {
   readonly #now: (() => number) | undefined;
-  readonly #open = new Map<string, Float64Array>();
+  /** Tracked orders: client order id → slot in `#marks`. */
+  readonly #open = new Map<string, number>();
+  /** Checkpoint times of the tracked orders, one row of {@link LATENCY_CHECKPOINTS} per slot. */
+  #marks = new Float64Array(64 * MARKS).fill(Number.NaN);
+  /** Slots not in use (rows are reused, so tracking an order allocates nothing). */
+  readonly #free: number[] = [];
+  #slots = 0;
   readonly #histograms = LATENCY_SPANS.map(() =>
     hdr.build({
       lowestDiscernibleValue: 1,
@@ -95,26 +104,29 @@ export class LatencyTracker {
 
   /** A strategy submitted `clientOrderId`: starts tracking it from the current market event. */
   signal(clientOrderId: string): void {
-    const marks = new Float64Array(LATENCY_CHECKPOINTS.length).fill(Number.NaN);
-    marks[0] = this.#ingest;
-    marks[1] = this.#engine;
-    marks[2] = this.#read();
-    this.#open.set(clientOrderId, marks);
+    if (this.#open.has(clientOrderId)) return;
+    const slot = this.#free.length > 0 ? this.#free.pop()! : this.#grow();
+    const row = slot * MARKS;
+    const marks = this.#marks;
+    marks[row] = this.#ingest;
+    marks[row + 1] = this.#engine;
+    marks[row + 2] = this.#read();
+    this.#open.set(clientOrderId, slot);
   }
 
   /** Marks a checkpoint of a tracked order (the first time only). */
   mark(clientOrderId: string, checkpoint: LatencyCheckpoint): void {
-    const marks = this.#open.get(clientOrderId);
-    if (marks === undefined) return;
-    const i = INDEX[checkpoint];
-    if (Number.isNaN(marks[i]!)) marks[i] = this.#read();
-    if (checkpoint === 'publish') this.#finish(clientOrderId, marks);
+    const slot = this.#open.get(clientOrderId);
+    if (slot === undefined) return;
+    const at = slot * MARKS + INDEX[checkpoint];
+    if (Number.isNaN(this.#marks[at]!)) this.#marks[at] = this.#read();
+    if (checkpoint === 'publish') this.#finish(clientOrderId, slot);
   }
 
   /** Stops tracking an order that closed without a fill (its pre-fill spans still count). */
   close(clientOrderId: string): void {
-    const marks = this.#open.get(clientOrderId);
-    if (marks !== undefined) this.#finish(clientOrderId, marks);
+    const slot = this.#open.get(clientOrderId);
+    if (slot !== undefined) this.#finish(clientOrderId, slot);
   }
 
   /** Percentiles of every span measured so far. */
@@ -134,14 +146,28 @@ export class LatencyTracker {
     });
   }
 
-  #finish(clientOrderId: string, marks: Float64Array): void {
+  #finish(clientOrderId: string, slot: number): void {
     this.#open.delete(clientOrderId);
-    LATENCY_SPANS.forEach(([from, to], i) => {
-      const a = marks[INDEX[from]]!;
-      const b = marks[INDEX[to]]!;
+    const marks = this.#marks;
+    const row = slot * MARKS;
+    for (let i = 0; i < SPAN_FROM.length; i++) {
+      const a = marks[row + SPAN_FROM[i]!]!;
+      const b = marks[row + SPAN_TO[i]!]!;
       // Spans a backtest cannot observe (no ingest before a timer-driven order) are skipped.
       if (!Number.isNaN(a) && !Number.isNaN(b))
         this.#histograms[i]!.recordValue(Math.max(1, Math.round(b - a)));
-    });
+    }
+    marks.fill(Number.NaN, row, row + MARKS);
+    this.#free.push(slot);
+  }
+
+  /** A new slot, doubling the table when it is full. */
+  #grow(): number {
+    if ((this.#slots + 1) * MARKS > this.#marks.length) {
+      const bigger = new Float64Array(this.#marks.length * 2).fill(Number.NaN);
+      bigger.set(this.#marks);
+      this.#marks = bigger;
+    }
+    return this.#slots++;
   }
 }
