@@ -99,7 +99,9 @@ export class LatencyTracker {
   ingest(receivedNs?: number): void {
     const now = this.#read();
     this.#engine = now;
-    this.#ingest = receivedNs ?? now;
+    // Two stores, not `receivedNs ?? now`: V8 would merge the two into one boxed value.
+    if (receivedNs === undefined) this.#ingest = now;
+    else this.#ingest = receivedNs;
   }
 
   /** A strategy submitted `clientOrderId`: starts tracking it from the current market event. */
