@@ -4,12 +4,11 @@
  * venue matching, bar aggregation, strategies, portfolio, risk). Run it through
  * `npm run profile -- --alloc`, which starts Node with `--expose-gc` and a 64 MB young generation.
  *
- * The count is exact: the young generation's used bytes before and after a window in which no GC
- * ran (a PerformanceObserver watches for one; a window with a GC is measured again, smaller).
- * Objects V8 pretenures straight into old space are not counted. The
- * backtester's figure is marginal, (bytes for 2N events - bytes for N events) / N, so the fixed
- * cost of building and closing a kernel cancels. The sampling heap profiler (collected objects
- * included) then names the sites that allocate.
+ * The bus count is exact: the young generation's used bytes before and after a window in which
+ * no GC ran (a PerformanceObserver watches for one). The backtester's figures come from the
+ * sampling heap profiler (every 128 bytes, collected objects included) over whole runs: a young-
+ * generation count over a run that long moves with where GCs and JIT tiers fall, the sampler does
+ * not, and it names the sites that allocate.
  */
 import { Session } from 'node:inspector/promises';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
@@ -23,6 +22,7 @@ import {
   SimClock,
 } from '@quantkubera/core';
 import { LatencyTracker, type MarketDataEvent } from '@quantkubera/sdk';
+import { consume } from './harness.js';
 import { formatTop, type HeapProfile, topAllocationSites, totalAllocated } from './profile-format.js';
 import { kernelRun, l1Events } from './suites/backtest.js';
 
@@ -104,27 +104,39 @@ async function busProbe(): Promise<void> {
 }
 
 /**
- * Marginal bytes per event of one component on its own: (bytes for 2n events - bytes for n) / n,
- * after warm-up passes, so construction costs cancel.
+ * Bytes per event that `run` allocates, from the sampling heap profiler (every 128 bytes,
+ * collected objects included) over `events` events, after three warm-up calls. Statistical, but
+ * over megabytes it is steady to a fraction of a byte per event, and unlike a young-generation
+ * count it does not depend on where a GC happened to fall; it also names the sites.
  */
-async function perEvent(label: string, n: number, run: (count: number) => void): Promise<void> {
-  for (let i = 0; i < 3; i++) run(2 * n);
-  const small = await allocatedBy(() => run(n));
-  const large = await allocatedBy(() => run(2 * n));
-  console.log(
-    small === undefined || large === undefined
-      ? `${label}: a GC ran inside the window; run again`
-      : `${label}: ${((large - small) / n).toFixed(1)} B/event (marginal over ${n} events)`,
-  );
+async function sampled(label: string, events: number, run: () => unknown, sites = 0): Promise<number> {
+  for (let i = 0; i < 3; i++) await run();
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 128,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  } as { samplingInterval: number });
+  await run();
+  const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: HeapProfile };
+  session.disconnect();
+  const perEvent = totalAllocated(profile) / events;
+  console.log(`${label}: ${perEvent.toFixed(1)} B/event over ${events} events`);
+  if (sites > 0) {
+    console.log(
+      formatTop('  top allocation sites (frame ← caller):', 'B', topAllocationSites(profile, sites)),
+    );
+  }
+  return perEvent;
 }
 
 /** The backtester's per-event components, each alone over the same L1 events. */
 async function componentProbes(all: readonly MarketDataEvent[]): Promise<void> {
-  const events = all.slice(0, 100_000);
   const btc = catalogInstrument('BTCUSDT.BINANCE');
-  // Each pass needs a fresh venue: its clock only moves forward.
-  const venueRun = (count: number): void => {
-    const clock = new SimClock(events[0]!.tsEvent);
+  await sampled('  simulated venue (L1, no orders), onMarketData', all.length, () => {
+    const clock = new SimClock(all[0]!.tsEvent);
     const venue = buildSimulatedVenue({
       section: ExecutionSectionSchema.parse({ matching: 'L1', fees: { schedule: 'binance-spot' } }),
       venue: 'binance',
@@ -133,84 +145,50 @@ async function componentProbes(all: readonly MarketDataEvent[]): Promise<void> {
       seed: 1,
     });
     // Indexed loops: a for...of iterator can itself allocate where V8 does not optimise it away.
-    for (let i = 0; i < count; i++) {
-      const e = events[i]!;
+    for (let i = 0; i < all.length; i++) {
+      const e = all[i]!;
       clock.advanceToEvent(e);
       venue.onMarketData(e);
     }
-  };
-  await perEvent('  simulated venue (L1, no orders), onMarketData', events.length / 2, venueRun);
-  // The aggregator over 1 ms trades: warmed on the first half, measured on the second (its
-  // timestamps continue, so it keeps aggregating rather than rejecting late trades).
-  const T0 = 1_730_691_900_000_000;
-  const trades: EventOf<'trade'>[] = Array.from({ length: 400_000 }, (_, i) => ({
-    kind: 'trade',
-    v: 1,
-    tsEvent: T0 + i * 1_000,
-    tsInit: T0 + i * 1_000 + 40,
-    instrumentId: btc.id,
-    price: 68_000 + ((i * 7) % 61) * 0.5,
-    size: 0.001 * (1 + (i % 25)),
-    aggressor: i % 2 === 0 ? 'BUYER' : 'SELLER',
-    tradeId: String(i),
-  }));
+  });
+  const trades = all.filter((e): e is EventOf<'trade'> => e.kind === 'trade');
   let bars = 0;
-  const agg = new MultiTimeframeAggregator({
-    instrumentId: btc.id,
-    timeframes: ['1m', '5m'],
-    onBar: () => {
-      bars++;
+  await sampled(
+    '  bar aggregator (1m + 5m), onTrade, per trade (the bars it emits included)',
+    trades.length,
+    () => {
+      const agg = new MultiTimeframeAggregator({
+        instrumentId: btc.id,
+        timeframes: ['1m', '5m'],
+        onBar: () => {
+          bars++;
+        },
+      });
+      for (let i = 0; i < trades.length; i++) agg.onTrade(trades[i]!);
     },
-  });
-  for (let i = 0; i < 200_000; i++) agg.onTrade(trades[i]!);
-  const aggBytes = await allocatedBy(() => {
-    for (let i = 200_000; i < 400_000; i++) agg.onTrade(trades[i]!);
-  });
-  console.log(
-    aggBytes === undefined
-      ? '  bar aggregator: a GC ran inside the window; run again'
-      : `  bar aggregator (1m + 5m), onTrade: ${(aggBytes / 200_000).toFixed(1)} B/trade over 200000 trades (${bars} bars in all)`,
   );
   const latency = new LatencyTracker();
-  await perEvent('  latency tracker, ingest()', 500_000, (count) => {
-    for (let i = 0; i < count; i++) latency.ingest();
+  await sampled('  latency tracker, ingest() (one performance.now() per event)', 500_000, () => {
+    for (let i = 0; i < 500_000; i++) latency.ingest();
   });
+  consume(bars);
 }
 
 async function backtestProbe(): Promise<void> {
   const all = l1Events(6);
-  // JIT warm-up: two full runs.
-  await kernelRun(all, 'L1', ['1m', '5m']);
-  await kernelRun(all, 'L1', ['1m', '5m']);
-  for (let n = 100_000; n >= 12_500; n /= 2) {
-    const small = await allocatedBy(() => kernelRun(all.slice(0, n), 'L1', ['1m', '5m']));
-    const large = await allocatedBy(() => kernelRun(all.slice(0, 2 * n), 'L1', ['1m', '5m']));
-    if (small === undefined || large === undefined) continue;
-    // The slices themselves are allocated inside the windows: 8 bytes per element.
-    const perEvent = (large - small) / n - 8;
-    console.log(
-      `backtest kernel run (L1, SMA crossover on 1m and 5m): ${(large - small).toLocaleString('en')} bytes for ${n} more events = ${perEvent.toFixed(1)} B/event (slice cost removed)`,
-    );
-    break;
-  }
+  console.log(
+    '\nbacktest kernel run: L1 quotes and trades of 6 hours, SMA crossover on 1m and 5m; its output\n' +
+      '(17 orders, 432 bars, 360 portfolio snapshots) included. Sampled over one whole run:',
+  );
+  await sampled(
+    'latency tracking off',
+    all.length,
+    () => kernelRun(all, 'L1', ['1m', '5m'], undefined, 60_000_000, false),
+    8,
+  );
+  await sampled('latency tracking on (the default)', all.length, () => kernelRun(all, 'L1', ['1m', '5m']), 4);
   console.log('components alone:');
   await componentProbes(all);
-  const session = new Session();
-  session.connect();
-  await session.post('HeapProfiler.enable');
-  await session.post('HeapProfiler.startSampling', {
-    samplingInterval: 1024,
-    includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
-  } as { samplingInterval: number });
-  await kernelRun(all, 'L1', ['1m', '5m']);
-  const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: HeapProfile };
-  session.disconnect();
-  const total = totalAllocated(profile);
-  console.log(
-    `\nsampled over one full run of ${all.length} events: ${(total / 1e6).toFixed(1)} MB, ~${(total / all.length).toFixed(0)} B/event including setup`,
-  );
-  console.log(formatTop('top allocation sites (frame ← caller):', 'B', topAllocationSites(profile, 20)));
 }
 
 await busProbe();

@@ -175,6 +175,8 @@ export class MatchingEngine {
   // L1 top of book (ticks; NaN when a side is empty) and what our takers consumed of it.
   #bid = Number.NaN;
   #ask = Number.NaN;
+  #bidPrice = 0;
+  #askPrice = 0;
   #bidSize = 0;
   #askSize = 0;
   #bidUsed = 0;
@@ -651,7 +653,11 @@ export class MatchingEngine {
       checkSize(event, 'askSize', event.askSize);
     }
     this.#eventUs = event.tsEvent;
-    this.#setQuote(event);
+    this.#bidPrice = event.bidPrice;
+    this.#bidSize = event.bidSize;
+    this.#askPrice = event.askPrice;
+    this.#askSize = event.askSize;
+    this.#setQuote();
     this.#applyQuote();
     return 'matched';
   }
@@ -715,7 +721,14 @@ export class MatchingEngine {
       this.#applyTrade(this.spec.ticks(event.lastPrice), 'NONE');
     }
     if (quoted) {
-      this.#setQuote(event);
+      this.#bidPrice = event.bidPrice!;
+      this.#askPrice = event.askPrice!;
+      // A tick without sizes shows unlimited size.
+      this.#bidSize = Number.POSITIVE_INFINITY;
+      if (event.bidSize !== undefined) this.#bidSize = event.bidSize;
+      this.#askSize = Number.POSITIVE_INFINITY;
+      if (event.askSize !== undefined) this.#askSize = event.askSize;
+      this.#setQuote();
       this.#applyQuote();
     }
     return 'matched';
@@ -751,24 +764,17 @@ export class MatchingEngine {
   }
 
   /**
-   * L1: stores a new top of book from a quote or a quoted tick (a missing size is unlimited).
-   * Takes the event, not its prices, so no double is boxed when V8 does not inline it.
+   * L1: turns the top of book in `#bidPrice`/`#bidSize`/`#askPrice`/`#askSize` into ticks (an
+   * empty side is NaN). The callers store the event's numbers in those fields first: passing them
+   * would box them for a call V8 does not inline, and a conditional expression mixing a computed
+   * double with a constant is merged into one boxed value, hence the plain stores below.
    */
-  #setQuote(event: {
-    readonly bidPrice?: number | undefined;
-    readonly bidSize?: number | undefined;
-    readonly askPrice?: number | undefined;
-    readonly askSize?: number | undefined;
-  }): void {
-    const bidPrice = event.bidPrice!;
-    const askPrice = event.askPrice!;
-    const bidSize = event.bidSize ?? Number.POSITIVE_INFINITY;
-    const askSize = event.askSize ?? Number.POSITIVE_INFINITY;
-    this.#bid = bidSize > 0 ? this.spec.ticks(bidPrice) : Number.NaN;
-    this.#ask = askSize > 0 ? this.spec.ticks(askPrice) : Number.NaN;
-    this.#bidSize = bidSize;
-    this.#askSize = askSize;
-    this.#observedPrice = (bidPrice + askPrice) / 2;
+  #setQuote(): void {
+    this.#bid = Number.NaN;
+    if (this.#bidSize > 0) this.#bid = this.spec.ticks(this.#bidPrice);
+    this.#ask = Number.NaN;
+    if (this.#askSize > 0) this.#ask = this.spec.ticks(this.#askPrice);
+    if (this.#tracksReference) this.#observedPrice = (this.#bidPrice + this.#askPrice) / 2;
   }
 
   /** L1: matches against the top of book {@link MatchingEngine.#setQuote} stored, at `#eventUs`. */
