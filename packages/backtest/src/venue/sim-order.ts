@@ -29,7 +29,7 @@ export class SimOrder {
   /** Venue-side state: ACCEPTED, TRIGGERED, PARTIALLY_FILLED, FILLED, CANCELED, EXPIRED or REJECTED. */
   status: OrderStatus = 'ACCEPTED';
   /** Order quantity in lots. */
-  quantityLots: number;
+  quantityLots = 0;
   /** Filled quantity in lots. */
   filledLots = 0;
   /** Σ price ticks × lots over fills, for the average price. */
@@ -37,9 +37,9 @@ export class SimOrder {
   /** Number of fills so far. */
   fillCount = 0;
   /** Limit price in ticks; NaN without one. */
-  priceTicks: number;
+  priceTicks = Number.NaN;
   /** Trigger price in ticks; NaN without one. */
-  triggerTicks: number;
+  triggerTicks = Number.NaN;
   /** A stop whose trigger fired (a STOP now works as a market order, a STOP_LIMIT as a limit). */
   triggered = false;
   /** Estimated market quantity ahead of the order at its price; Infinity when unknown. */
@@ -53,13 +53,13 @@ export class SimOrder {
   /** When the client submitted it (venue clock): bars that opened before cannot fill it. */
   readonly submitUs: UnixMicros;
   /** Bar mode: bars opening before this time cannot fill it (its submit time, or its last modify's). */
-  eligibleFromUs: UnixMicros;
+  eligibleFromUs: UnixMicros = 0;
   /** When it reached the venue. */
   arrivalUs: UnixMicros = 0;
   /** When a DAY order expires; Infinity otherwise. */
   expireAtUs = Number.POSITIVE_INFINITY;
   /** Reference price the strategy saw when it submitted (NaN if none). */
-  decisionPrice: number;
+  decisionPrice = Number.NaN;
   /** Reference price when the order reached the venue (NaN if none). */
   arrivalPrice = Number.NaN;
   /** True once a bar has been matched against it (bar mode: later fills are as a resting order). */

@@ -82,7 +82,7 @@ export class Order {
   #venueOrderId: string | undefined;
   #price: number | undefined;
   #triggerPrice: number | undefined;
-  #quantityUnits: number;
+  #quantityUnits = 0;
   #filledUnits = 0;
   /** Σ priceUnits × quantityUnits over fills: the exact fill notional, for the average price. */
   #fillValue = 0n;
@@ -95,7 +95,7 @@ export class Order {
   #tradeIds: Set<string> | undefined;
   #reason: string | undefined;
   #tsSubmitted: UnixMicros | undefined;
-  #tsLast: UnixMicros;
+  #tsLast: UnixMicros = 0;
   readonly #sizeScale: number;
   readonly #sizePrecision: number;
   readonly #pricePrecision: number;

@@ -17,8 +17,9 @@ export class TokenBucket {
   readonly capacity: number;
   /** Tokens added per second. */
   readonly perSecond: number;
-  #tokens: number;
-  #lastUs: UnixMicros;
+  // Initialised so that V8 stores these doubles unboxed (an undeclared start is `undefined`).
+  #tokens = 0;
+  #lastUs: UnixMicros = 0;
 
   /**
    * Starts full at `nowUs`.

@@ -185,17 +185,19 @@ export class WalWriter {
   #idxPos = 0;
 
   #seg: OpenSegment;
-  #segFirstSeq: number;
+  // Numeric fields are initialised so that V8 stores doubles in them unboxed (a field declared
+  // without one starts as `undefined` and every later double store allocates).
+  #segFirstSeq = 0;
   #segWritten: number; // bytes of the segment already in the file
   #segSize: number; // bytes of the segment including those still buffered
-  #segIndexWritten: number;
-  #segRecords: number;
-  #segMaxTs: number;
+  #segIndexWritten = 0;
+  #segRecords = 0;
+  #segMaxTs = 0;
   readonly #segments: RecoveredSegment[];
 
-  #nextSeq: number;
-  #writtenSeq: number;
-  #durableSeq: number;
+  #nextSeq = 0;
+  #writtenSeq = 0;
+  #durableSeq = 0;
   #syncInFlight = false;
   #syncAgain = false;
   #waiters: Waiter[] = [];
