@@ -163,6 +163,10 @@ class Position implements PositionView {
   marginMoney = 0n;
   quantity = 0;
   markPrice = 0;
+  /** {@link Position.avgPrice}, kept by {@link Position.refreshFigures}. */
+  avgPriceValue = 0;
+  /** {@link Position.realizedPnl}, kept by {@link Position.refreshFigures}. */
+  realizedValue = 0;
   lastStrategyId: string | undefined;
   /** Underlying price in the option's price units, when known. */
   underlyingUnits: bigint | undefined;
@@ -185,20 +189,33 @@ class Position implements PositionView {
     return this.acc.currency;
   }
   get avgPrice(): number {
-    if (this.quantityUnits === ZERO) return 0;
-    const a = this.acc;
-    // cost / (qty × multiplier), in price units at 6 extra decimals, then to a double.
-    const extra = 6;
-    const denominator = this.quantityUnits * a.multiplierUnits * a.toMoney;
-    const units = divRoundHalfEven(this.cost * pow10n(extra), denominator);
-    return scaledToNumber(units, a.pricePrecision + extra);
+    return this.avgPriceValue;
   }
   get notional(): number {
     if (this.stale) this.revalue();
     return scaledToNumber(this.notionalMoney, MONEY_DECIMALS);
   }
   get realizedPnl(): number {
-    return scaledToNumber(this.realized, MONEY_DECIMALS);
+    return this.realizedValue;
+  }
+
+  /**
+   * Recomputes the doubles derived from the cost basis and realized PnL, which only fills
+   * change: each is converted from the exact values once per fill, not on every read (position
+   * updates and every snapshot read them).
+   */
+  refreshFigures(): void {
+    this.realizedValue = scaledToNumber(this.realized, MONEY_DECIMALS);
+    if (this.quantityUnits === ZERO) {
+      this.avgPriceValue = 0;
+      return;
+    }
+    const a = this.acc;
+    // cost / (qty × multiplier), in price units at 6 extra decimals, then to a double.
+    const extra = 6;
+    const denominator = this.quantityUnits * a.multiplierUnits * a.toMoney;
+    const units = divRoundHalfEven(this.cost * pow10n(extra), denominator);
+    this.avgPriceValue = scaledToNumber(units, a.pricePrecision + extra);
   }
   get unrealizedPnl(): number {
     if (this.stale) this.revalue();
@@ -392,6 +409,7 @@ export class Portfolio {
     position.realized += realized;
     position.lastStrategyId = fill.strategyId;
     position.quantity = scaledToNumber(position.quantityUnits, acc.sizePrecision);
+    position.refreshFigures();
     const book = position.book;
     book.realized += realized;
     if (acc.settlement === 'margined') book.cash += realized;

@@ -372,10 +372,11 @@ export class StrategyRunner {
       quantity: req.quantity,
       reduceOnly: req.reduceOnly ?? false,
       postOnly: req.postOnly ?? false,
-      ...(hasPrice ? { price: req.price } : {}),
-      ...(hasTrigger ? { triggerPrice: req.triggerPrice } : {}),
-      ...(req.tag === undefined ? {} : { tag: req.tag }),
     };
+    // Optional fields are added, not spread in: a spread builds a temporary object per order.
+    if (hasPrice) intent.price = req.price;
+    if (hasTrigger) intent.triggerPrice = req.triggerPrice;
+    if (req.tag !== undefined) intent.tag = req.tag;
     s.route(intent);
     return clientOrderId;
   }
