@@ -1,17 +1,26 @@
 import { DecodeError, EncodeError } from '../errors/index.js';
 import { FRAME_HEADER_SIZE, FRAME_TRAILER_SIZE, MAX_FRAME_SIZE } from './frame.js';
 import { type FieldSpec, type FieldType, fixedSize, type Layout } from './layout.js';
-import { internState, readString, stringMemo, writeString } from './strings.js';
-import { writeXxhash32 } from './xxhash32.js';
+import {
+  betting,
+  internState,
+  readOther,
+  readSkipped,
+  remembers,
+  stringMemo,
+  writeString,
+} from './strings.js';
+import { xxhash32Statements } from './xxhash32.js';
 
 // Layouts are compiled to straight-line JavaScript once, at codec construction (the technique of
 // avsc and protobuf.js): no per-field interpretation, object literals of a stable shape on decode,
 // one bounds check per run of fixed-size fields. Each kind and version gets its own whole-frame
 // functions (header, body and check value in one), so every field access and helper call in them
 // sees one record shape and stays monomorphic, and numbers known at compile time (kind id,
-// version, frame sizes from frame.ts) are literals in the code rather than loads. The generated
-// source only ever contains numbers, field names (checked to be identifiers), and kind names and
-// enum values quoted with JSON.stringify.
+// version, frame sizes from frame.ts) are literals in the code rather than loads. The check value
+// is computed inline too (xxhash32Statements), not through a helper call. The generated source
+// only ever contains numbers, field names (checked to be identifiers), kind names and enum values
+// quoted with JSON.stringify, and the fixed check-value statements.
 
 /** The largest high word of a timestamp that keeps it a safe integer (2^53 - 1). */
 const MAX_SAFE_HIGH_WORD = 0x1fffff;
@@ -22,19 +31,28 @@ const MAX_SAFE_HIGH_WORD = 0x1fffff;
  */
 export type FrameEncoder = (record: unknown, u8: Uint8Array, dv: DataView, start: number) => number;
 /**
- * Decodes the frame at `u8[start]` whose header and check value the caller has validated (length,
- * kind, version and flags): the timestamps and the body up to `end`, where the check value
- * starts. Throws DecodeError unless the body is exactly `[start + 24, end)`.
+ * Decodes the frame at `u8[start]` whose header the caller has validated (length, kind, version
+ * and flags): checks the check value at `end` when `verify` is set, then reads the timestamps
+ * and the body up to `end`. Throws DecodeError on a wrong check value and unless the body is
+ * exactly `[start + 24, end)`.
  */
-export type FrameDecoder = (u8: Uint8Array, dv: DataView, start: number, end: number) => unknown;
+export type FrameDecoder = (
+  u8: Uint8Array,
+  dv: DataView,
+  start: number,
+  end: number,
+  verify: boolean,
+) => unknown;
 
 /** Runtime helpers the generated code calls. */
 const helpers = {
   writeString,
-  readString,
+  betting,
+  remembers,
+  readOther,
+  readSkipped,
   internState,
   stringMemo,
-  writeXxhash32,
   badTime(kind: string, field: string, value: unknown): never {
     throw new EncodeError(kind, field, `expected integer µs, got ${value}`);
   },
@@ -50,13 +68,11 @@ const helpers = {
   trunc(kind: string, offset: number): never {
     throw new DecodeError('DECODE_TRUNCATED', 'record body ends early', kind, offset);
   },
+  badCheck(kind: string, offset: number): never {
+    throw new DecodeError('DECODE_CORRUPT', 'checksum mismatch', kind, offset);
+  },
   corrupt(kind: string, offset: number, detail: string): never {
     throw new DecodeError('DECODE_CORRUPT', detail, kind, offset);
-  },
-  i64(dv: DataView, off: number, kind: string): number {
-    const value = dv.getInt32(off + 4, true) * 4294967296 + dv.getUint32(off, true);
-    if (!Number.isSafeInteger(value)) helpers.corrupt(kind, off, 'int64 outside the safe integer range');
-    return value;
   },
   bool(byte: number, kind: string, off: number): boolean {
     if (byte > 1) helpers.corrupt(kind, off, `boolean byte ${byte}`);
@@ -239,8 +255,14 @@ function decodeFixed(s: Source, type: FieldType, at: string): string {
   switch (type) {
     case 'f64':
       return `dv.getFloat64(${at}, true)`;
-    case 'i64':
-      return `H.i64(dv, ${at}, K)`;
+    case 'i64': {
+      // Inline rather than a helper call: a double returned from a call V8 does not inline is
+      // boxed in a new heap number.
+      const v = s.tmp('q');
+      s.emit(`const ${v} = dv.getInt32(${at} + 4, true) * 4294967296 + dv.getUint32(${at}, true);`);
+      s.emit(`if (!Number.isSafeInteger(${v})) H.corrupt(K, ${at}, 'int64 outside the safe integer range');`);
+      return v;
+    }
     case 'u32':
       return `dv.getUint32(${at}, true)`;
     case 'u16':
@@ -285,7 +307,9 @@ function decodeVariable(s: Source, type: FieldType, into: string): void {
     s.emit(`const ${len} = dv.getUint16(off, true); off += 2;`);
     s.emit(`if (off + ${len} > end) H.trunc(K, off);`);
     const intern = s.closureConstant('s', 'H.internState()');
-    s.emit(`${into} = H.readString(u8, dv, off, ${len}, K, ${intern}); off += ${len};`);
+    s.emit(
+      `${into} = !H.betting(${intern}) ? H.readSkipped(u8, off, ${len}, K, ${intern}) : H.remembers(dv, off, ${len}, ${intern}) ? ${intern}.value : H.readOther(u8, dv, off, ${len}, K, ${intern}); off += ${len};`,
+    );
     return;
   }
   if (typeof type === 'object' && 'group' in type) {
@@ -433,7 +457,8 @@ function encodeTime(s: Source, field: 'tsEvent' | 'tsInit'): void {
  *   ...
  *   const length = off + 4 - start;
  *   dv.setUint32(start, length, true);
- *   H.writeXxhash32(dv, u8, start, off);              // the check value, at off
+ *   let h; { ... }                                    // xxHash32 of [start, off), inline
+ *   dv.setInt32(off, h, true);                        // the check value, at off
  *   return length;
  * }
  * ```
@@ -457,7 +482,8 @@ export function compileEncoder(kind: string, id: number, v: number, layout: Layo
   s.emit(`const length = off + ${FRAME_TRAILER_SIZE} - start;`);
   s.emit(`if (length > ${MAX_FRAME_SIZE}) H.tooLong(K, length);`);
   s.emit('dv.setUint32(start, length, true);');
-  s.emit('H.writeXxhash32(dv, u8, start, off);');
+  s.emit(xxhash32Statements('off'));
+  s.emit('dv.setInt32(off, h, true);');
   s.emit('return length;');
   const source = `${s.closure.join('\n')}\nreturn function ${functionName('encode', kind, v)}(o, u8, dv, start) {\n${s.lines.join('\n')}\n};`;
   // new Function: see the note at the top on what the source can contain.
@@ -488,6 +514,10 @@ function decodeTime(s: Source, field: 'tsEvent' | 'tsInit', at: number): void {
 export function compileDecoder(kind: string, v: number, layout: Layout): FrameDecoder {
   checkLayout(layout, `${kind} v${v}`);
   const s = new Source();
+  s.emit('if (verify) {');
+  s.emit(xxhash32Statements('end'));
+  s.emit('if (dv.getInt32(end, true) !== h) H.badCheck(K, start);');
+  s.emit('}');
   decodeTime(s, 'tsEvent', 8);
   decodeTime(s, 'tsInit', 16);
   s.emit(`let off = start + ${FRAME_HEADER_SIZE};`);
@@ -495,7 +525,7 @@ export function compileDecoder(kind: string, v: number, layout: Layout): FrameDe
   decodeRecord(s, layout, 'out', [`kind: ${q(kind)}`, `v: ${v}`, 'tsEvent', 'tsInit']);
   s.emit(`if (off !== end) H.corrupt(K, off, (end - off) + ' unread bytes at the end of the record');`);
   s.emit('return out;');
-  const source = `${s.closure.join('\n')}\nreturn function ${functionName('decode', kind, v)}(u8, dv, start, end) {\n${s.lines.join('\n')}\n};`;
+  const source = `${s.closure.join('\n')}\nreturn function ${functionName('decode', kind, v)}(u8, dv, start, end, verify) {\n${s.lines.join('\n')}\n};`;
   // new Function: see the note at the top on what the source can contain.
   const make = new Function('H', 'C', 'K', source) as (
     h: typeof helpers,
