@@ -496,3 +496,41 @@ describe('L1 matching', () => {
     expect(h.venue.stats).toMatchObject({ unknownInstrumentEvents: 1, ignoredEvents: 1, marketEvents: 0 });
   });
 });
+
+describe('malformed L1 market data', () => {
+  // The checks run inline on the valid path; a bad field still gets a typed error that names it.
+  const bad = (fn: () => unknown, field: string) => {
+    let thrown: unknown;
+    try {
+      fn();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SimulatedVenueError);
+    expect((thrown as SimulatedVenueError).code).toBe('MARKET_DATA_INVALID');
+    expect((thrown as Error).message).toContain(field);
+  };
+
+  it('names the bad field of a quote, trade or tick, and keeps matching afterwards', async () => {
+    const h = await Harness.create({ mode: 'L1' });
+    const p = 2945;
+    bad(() => h.quote(T0 + 1, Number.NaN, 10, p, 10), 'bidPrice');
+    bad(() => h.quote(T0 + 2, p, 10, Number.POSITIVE_INFINITY, 10), 'askPrice');
+    bad(() => h.quote(T0 + 3, p, -1, p + 0.05, 10), 'bidSize');
+    bad(() => h.quote(T0 + 4, p, 10, p + 0.05, Number.NaN), 'askSize');
+    bad(() => h.trade(T0 + 5, Number.NaN, 1), 'price');
+    bad(() => h.trade(T0 + 6, p, -2), 'size');
+    bad(() => h.tick(T0 + 7, { lastPrice: Number.NaN }), 'lastPrice');
+    bad(() => h.tick(T0 + 8, { lastPrice: p, bidPrice: p, askPrice: p + 0.05, bidSize: -1 }), 'bidSize');
+    bad(
+      () => h.tick(T0 + 9, { lastPrice: p, bidPrice: p, askPrice: p + 0.05, askSize: Number.NaN }),
+      'askSize',
+    );
+    bad(() => h.tick(T0 + 10, { lastPrice: p, volume: -5 }), 'volume');
+    bad(() => h.tick(T0 + 11, { lastPrice: p, lastSize: Number.NaN }), 'lastSize');
+    // Sizes a tick leaves out are unlimited, not invalid; valid data after the errors still matches.
+    h.tick(T0 + 12, { lastPrice: p, bidPrice: p, askPrice: p + 0.05 });
+    h.quote(T0 + 13, p, 10, p + 0.05, 10);
+    expect(h.venue.stats.marketEvents).toBe(2);
+  });
+});

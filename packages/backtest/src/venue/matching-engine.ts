@@ -691,10 +691,8 @@ export class MatchingEngine {
       !(
         Number.isFinite(event.bidPrice) &&
         Number.isFinite(event.askPrice) &&
-        !((event.bidSize ?? 0) < 0) &&
-        !((event.askSize ?? 0) < 0) &&
-        !Number.isNaN(event.bidSize) &&
-        !Number.isNaN(event.askSize)
+        (event.bidSize === undefined || event.bidSize >= 0) &&
+        (event.askSize === undefined || event.askSize >= 0)
       )
     ) {
       checkFinite(event, 'bidPrice', event.bidPrice!);
