@@ -242,7 +242,7 @@ export function applySchedule(schedule: FeeSchedule, ctx: FeeContext): FeeBreakd
     const tax = taxes[t]!;
     const on = plan.slotsOfTax[t]!;
     let base = 0;
-    for (let k = 0; k < on.length; k++) base += on[k]! < 0 ? 0 : amounts[on[k]!]!;
+    for (let k = 0; k < on.length; k++) base += amounts[on[k]!]!;
     const a = roundAmount(base * tax.rate, schedule.decimals);
     items.push({ name: tax.name, amount: a });
     total += a;
@@ -264,7 +264,7 @@ interface SchedulePlan {
   readonly label: string;
   readonly names: readonly string[];
   readonly slotOfRule: readonly number[];
-  /** Per tax, the slot of each charge it is levied on (-1: a name no charge has). */
+  /** Per tax, the slots of the charges it is levied on (a name no charge has adds nothing). */
   readonly slotsOfTax: readonly (readonly number[])[];
   readonly amounts: Float64Array;
 }
@@ -285,7 +285,9 @@ function planOf(schedule: FeeSchedule): SchedulePlan {
       label: `${schedule.name}@${schedule.effectiveFrom}`,
       names,
       slotOfRule,
-      slotsOfTax: (schedule.taxes ?? []).map((tax) => tax.on.map((name) => names.indexOf(name))),
+      slotsOfTax: (schedule.taxes ?? []).map((tax) =>
+        tax.on.map((name) => names.indexOf(name)).filter((slot) => slot >= 0),
+      ),
       amounts: new Float64Array(names.length),
     };
     plans.set(schedule, plan);

@@ -898,10 +898,10 @@ export class MatchingEngine {
   }
 
   /**
-   * A trade at `priceTicks` of `#tradeSize` (NaN: unknown), at `#eventUs`. Resting orders priced through it fill (the
-   * level was cleared); orders at its price fill with what is left after the queue ahead of them
-   * (a trade whose aggressor is on our side did not hit our side). Then queues advance, stops
-   * trigger, and with trade-only data waiting market orders fill at the trade price.
+   * A trade at `priceTicks` of `#tradeSize` (NaN: unknown), at `#eventUs`. Resting orders priced
+   * through it fill (the level was cleared); orders at its price fill with what is left after the
+   * queue ahead of them (a trade whose aggressor is on our side did not hit our side). Then queues
+   * advance, stops trigger, and with trade-only data waiting market orders fill at the trade price.
    */
   #applyTrade(priceTicks: number, aggressor: AggressorSide): void {
     this.#last = priceTicks;
@@ -1057,7 +1057,6 @@ export class MatchingEngine {
   /** Where along the bar's path (the bar opens at `#eventUs`) each eligible order is first reached. */
   #collectHits(open: number, low: number, high: number): void {
     const tsOpen = this.#eventUs;
-    // Setting an array's length is a runtime call: skip it on the (usual) bar with no hits.
     this.#hitCount = 0;
     for (const order of this.marketOrders) {
       if (order.eligibleFromUs <= tsOpen) this.#addHit(order, 0, open, HIT_TAKE);

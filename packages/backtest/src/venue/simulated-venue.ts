@@ -488,15 +488,12 @@ export class SimulatedVenue implements ExecutionGateway {
     // double returned from a call V8 does not inline is boxed).
     if (this.#inbound.size === 0 && this.#expiryAlarmAt === Number.POSITIVE_INFINITY) return;
     const now = this.#clock.nowUs();
-    // Per market event: with nothing in flight, no call that would box `now` (a double).
-    if (this.#inbound.size > 0) {
-      let request = this.#inbound.shiftDue(now);
-      while (request !== undefined) {
-        this.#arrive(request);
-        request = this.#inbound.shiftDue(now);
-      }
-      this.#inbound.schedule();
+    let request = this.#inbound.shiftDue(now);
+    while (request !== undefined) {
+      this.#arrive(request);
+      request = this.#inbound.shiftDue(now);
     }
+    this.#inbound.schedule();
     if (now >= this.#expiryAlarmAt) this.#sweepExpiries();
   }
 
