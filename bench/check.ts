@@ -6,10 +6,10 @@
  * run-to-run spread, and a threshold derived from that spread (the method is in BENCHMARKS.md).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runReportInChild } from './fork.js';
 import { type BenchResult, isPerformanceFigure, median } from './harness.js';
 import type { BenchReport } from './run.js';
 
@@ -119,28 +119,6 @@ export function downsideOf(samples: readonly number[], lowerIsBetter: boolean): 
 export function thresholdFor(samples: readonly number[], lowerIsBetter: boolean): number {
   const raw = SPREAD_FACTOR * downsideOf(samples, lowerIsBetter);
   return Math.max(MIN_THRESHOLD, Math.ceil(raw * 100 - 1e-9) / 100);
-}
-
-const RUN_TS = fileURLToPath(new URL('./run.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-/** Runs the suites in a fresh Node process (the same way `npm run bench` does) and returns its report. */
-function measure(selection: readonly string[]): BenchReport {
-  const dir = mkdtempSync(join(tmpdir(), 'qk-bench-check-'));
-  const out = join(dir, 'report.json');
-  try {
-    const child = spawnSync(
-      process.execPath,
-      ['--conditions=@quantkubera/source', '--import', 'tsx', RUN_TS, ...selection, '--out', out],
-      { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], encoding: 'utf8' },
-    );
-    if (child.status !== 0) {
-      throw new Error(`bench:check: the benchmark run (${selection.join(' ')}) exited with ${child.status}`);
-    }
-    return JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 function metricOf(r: BenchResult, metric: GateMetric): number | undefined {
@@ -343,7 +321,7 @@ async function main(): Promise<void> {
     const reports: BenchReport[] = [];
     for (let i = 0; i < args.runs; i++) {
       process.stderr.write(`baseline run ${i + 1}/${args.runs}\n`);
-      reports.push(measure(selection));
+      reports.push(runReportInChild(selection));
     }
     const baseline = buildBaseline(mode, reports, new Date().toISOString());
     writeFileSync(file, `${JSON.stringify(baseline, null, 2)}\n`);
@@ -377,10 +355,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const best = new Map<string, number>();
-  const first = measure(selection);
+  const first = runReportInChild(selection);
   collect(baseline, first, best);
   // Contention only ever slows a run down, so the best of a few fresh runs is the stable estimate.
-  for (let i = 1; i < args.samples; i++) collect(baseline, measure(selection), best);
+  for (let i = 1; i < args.samples; i++) collect(baseline, runReportInChild(selection), best);
   let verdicts = judge(baseline, best);
   // Noise rarely repeats: a figure that failed is re-measured, and the best value over the
   // attempts is judged. A real regression fails every attempt.
@@ -393,7 +371,7 @@ async function main(): Promise<void> {
     process.stderr.write(
       `re-measuring ${[...suites].join(', ')} (${failing.length} figure(s) over threshold)\n`,
     );
-    collect(baseline, measure([...suites]), best);
+    collect(baseline, runReportInChild([...suites]), best);
     verdicts = judge(baseline, best);
   }
   printVerdicts(baseline, verdicts);

@@ -11,11 +11,11 @@
  * suite alone.
  */
 
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runReportInChild } from './fork.js';
 import {
   type BenchResult,
   type BenchSuite,
@@ -208,24 +208,7 @@ const CHILD_FLAG = '--in-process';
  * reports in order; suites and figures are the same as {@link runSuites} in one process gives.
  */
 export function runSuitesIsolated(suites: readonly BenchSuite[]): BenchReport {
-  const dir = mkdtempSync(join(tmpdir(), 'qk-bench-'));
-  const reports: BenchReport[] = [];
-  try {
-    for (const suite of suites) {
-      const out = join(dir, `${suite.name}.json`);
-      const child = spawnSync(
-        process.execPath,
-        [...process.execArgv, fileURLToPath(import.meta.url), CHILD_FLAG, suite.name, '--out', out],
-        { stdio: ['ignore', 'ignore', 'inherit'] },
-      );
-      if (child.status !== 0) {
-        throw new Error(`bench: suite ${suite.name} exited with ${child.status ?? child.signal}`);
-      }
-      reports.push(JSON.parse(readFileSync(out, 'utf8')) as BenchReport);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const reports = suites.map((suite) => runReportInChild([CHILD_FLAG, suite.name]));
   const first = reports[0]!;
   return {
     ...first,
