@@ -1,4 +1,4 @@
-import * as hdr from 'hdr-histogram-js';
+import { LatencyHistogram } from './latency-histogram.js';
 
 /**
  * The seed documents' checkpoints across an order's life, in order. `ingest`: the process received
@@ -55,7 +55,7 @@ const SPAN_TO = LATENCY_SPANS.map(([, to]) => INDEX[to]);
 
 /**
  * Records the checkpoints of each order on a high-resolution monotonic timer and summarises
- * them as HdrHistograms. This measures the process's own processing time: it reads a timer but
+ * them as histograms with HdrHistogram's bucket layout (3 significant digits). This measures the process's own processing time: it reads a timer but
  * never feeds it back into a decision, so a backtest stays deterministic. Orders are tracked
  * from `signal` until their first fill is published (or they close).
  */
@@ -68,13 +68,8 @@ export class LatencyTracker {
   /** Slots not in use (rows are reused, so tracking an order allocates nothing). */
   readonly #free: number[] = [];
   #slots = 0;
-  readonly #histograms = LATENCY_SPANS.map(() =>
-    hdr.build({
-      lowestDiscernibleValue: 1,
-      highestTrackableValue: 60_000_000_000,
-      numberOfSignificantValueDigits: 3,
-    }),
-  );
+  /** One histogram per span, in nanoseconds up to a minute. */
+  readonly #histograms = LATENCY_SPANS.map(() => new LatencyHistogram(60_000_000_000));
   #ingest = Number.NaN;
   #engine = Number.NaN;
 
@@ -139,10 +134,10 @@ export class LatencyTracker {
       return {
         span: `${from}→${to}`,
         count: h.totalCount,
-        p50Us: us(h.getValueAtPercentile(50)),
-        p90Us: us(h.getValueAtPercentile(90)),
-        p99Us: us(h.getValueAtPercentile(99)),
-        p999Us: us(h.getValueAtPercentile(99.9)),
+        p50Us: us(h.valueAtPercentile(50)),
+        p90Us: us(h.valueAtPercentile(90)),
+        p99Us: us(h.valueAtPercentile(99)),
+        p999Us: us(h.valueAtPercentile(99.9)),
         maxUs: us(h.maxValue),
       };
     });
@@ -156,8 +151,7 @@ export class LatencyTracker {
       const a = marks[row + SPAN_FROM[i]!]!;
       const b = marks[row + SPAN_TO[i]!]!;
       // Spans a backtest cannot observe (no ingest before a timer-driven order) are skipped.
-      if (!Number.isNaN(a) && !Number.isNaN(b))
-        this.#histograms[i]!.recordValue(Math.max(1, Math.round(b - a)));
+      if (!Number.isNaN(a) && !Number.isNaN(b)) this.#histograms[i]!.record(Math.round(b - a));
     }
     marks.fill(Number.NaN, row, row + MARKS);
     this.#free.push(slot);
