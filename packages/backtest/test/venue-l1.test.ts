@@ -435,6 +435,25 @@ describe('L1 matching', () => {
     expect(details.map((d) => feeItemAmount(d, 'stamp'))).toEqual([5.3, 3.53]);
   });
 
+  it('keeps the latest fills within the retention: details by trade id, reports in order', async () => {
+    const h = await Harness.create({ mode: 'L1', retention: 3 });
+    h.quote(T0, 100, 500, 100.05, 500);
+    for (let i = 1; i <= 8; i++) h.submit({ id: `m${i}`, type: 'MARKET', quantity: 1 });
+    const ids = Array.from({ length: 8 }, (_, i) => h.fills(`m${i + 1}`)[0]!.tradeId);
+    // Trimmed back to 3 when 6 are held: after 8 fills, the last 5 are still there.
+    const kept = ids.filter((id) => h.venue.fillDetail(id) !== undefined);
+    expect(kept).toEqual(ids.slice(3));
+    for (const id of kept) expect(h.venue.fillDetail(id)!.fill.tradeId).toBe(id);
+    expect((await h.venue.fillReports()).map((f) => f.tradeId)).toEqual(ids.slice(3));
+    // Only ids the venue issued are found: not another venue's, not the same number spelt otherwise.
+    const last = ids[7]!;
+    const prefix = last.slice(0, last.lastIndexOf('T') + 1);
+    expect(h.venue.fillDetail(`${prefix}0${last.slice(prefix.length)}`)).toBeUndefined();
+    expect(h.venue.fillDetail(`other-${last}`)).toBeUndefined();
+    expect(h.venue.fillDetail(`${prefix}999`)).toBeUndefined();
+    expect(h.venue.fillDetail('')).toBeUndefined();
+  });
+
   it('checks a circuit band around the previous session close when no reference is fixed', async () => {
     const h = await Harness.create({
       mode: 'L1',

@@ -130,8 +130,13 @@ export class SimulatedVenue implements ExecutionGateway {
   readonly #open = new Set<SimOrder>();
   readonly #closed: string[] = [];
   #closedHead = 0;
-  readonly #fills: FillEvent[] = [];
-  readonly #details = new Map<string, FillDetail>();
+  /**
+   * The retained fills with their fees, in trade sequence order: entry i is trade
+   * `#detailsBase + i`. An array indexed by the trade id's sequence rather than a map by trade id:
+   * a map insert of a fresh string key cost ~0.5 µs per fill at a hundred thousand entries.
+   */
+  readonly #details: FillDetail[] = [];
+  #detailsBase = 1;
   /** Open DAY orders, swept at their session's end. */
   #dayOrders: SimOrder[] = [];
   #expiryAlarmAt = Number.POSITIVE_INFINITY;
@@ -405,7 +410,11 @@ export class SimulatedVenue implements ExecutionGateway {
 
   /** A fill's itemised fees, by trade id (within the retention). */
   fillDetail(tradeId: string): FillDetail | undefined {
-    return this.#details.get(tradeId);
+    const prefix = `${this.id}-T`;
+    if (!tradeId.startsWith(prefix)) return undefined;
+    const detail = this.#details[Number(tradeId.slice(prefix.length)) - this.#detailsBase];
+    // The id must be the one issued, not merely the same number ("-T01", "-T1.0").
+    return detail !== undefined && detail.fill.tradeId === tradeId ? detail : undefined;
   }
 
   /** The venue's orders (open first, then retained closed ones), filtered by `query`. */
@@ -427,11 +436,15 @@ export class SimulatedVenue implements ExecutionGateway {
 
   /** The venue's fills (within the retention), filtered by `query`. */
   async fillReports(query: ReportQuery = {}): Promise<FillEvent[]> {
-    return this.#fills.filter(
-      (f) =>
+    const out: FillEvent[] = [];
+    for (const { fill: f } of this.#details) {
+      if (
         (query.instrumentId === undefined || f.instrumentId === query.instrumentId) &&
-        (query.sinceUs === undefined || f.tsEvent >= query.sinceUs),
-    );
+        (query.sinceUs === undefined || f.tsEvent >= query.sinceUs)
+      )
+        out.push(f);
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -725,11 +738,11 @@ export class SimulatedVenue implements ExecutionGateway {
     this.#outbound.push(at, fill);
     this.#fillCount++;
     order.tsLastUpdate = now;
-    this.#fills.push(fill);
-    this.#details.set(fill.tradeId, { fill, fees });
-    if (this.#fills.length >= 2 * this.#retention) {
-      for (const old of this.#fills.splice(0, this.#fills.length - this.#retention))
-        this.#details.delete(old.tradeId);
+    this.#details.push({ fill, fees });
+    if (this.#details.length >= 2 * this.#retention) {
+      const excess = this.#details.length - this.#retention;
+      this.#details.splice(0, excess);
+      this.#detailsBase += excess;
     }
     if (order.status === 'FILLED') this.#retire(order);
     this.#onFillHook?.(fill, fees);
@@ -839,9 +852,10 @@ export class SimulatedVenue implements ExecutionGateway {
       strategyId: intent.strategyId,
       instrumentId: intent.instrumentId,
       accepted,
-      ...(venueOrderId === undefined ? {} : { venueOrderId }),
-      ...(reason === undefined ? {} : { reason }),
     };
+    // Optional fields are added, not spread in: a spread builds a temporary object per ack.
+    if (venueOrderId !== undefined) ack.venueOrderId = venueOrderId;
+    if (reason !== undefined) ack.reason = reason;
     this.#outbound.push(at, ack);
   }
 

@@ -182,6 +182,15 @@ describe('Order', () => {
     expect(order.fill('t1', 2945.35, 4, 4)).toBe(true);
     expect(order.fill('t1', 2945.35, 4, 5)).toBe(false);
     expect(order.filledQuantity).toBe(4);
+    // The first trade id and later ones are remembered apart: each is still absorbed.
+    expect(order.fill('t2', 2945.35, 3, 6)).toBe(true);
+    expect(order.fill('t3', 2945.35, 1, 7)).toBe(true);
+    for (const id of ['t1', 't2', 't3']) {
+      expect(order.hasTrade(id)).toBe(true);
+      expect(order.fill(id, 2945.35, 1, 8)).toBe(false);
+    }
+    expect(order.hasTrade('t4')).toBe(false);
+    expect(order.filledQuantity).toBe(8);
   });
 
   it('refuses an overfill and changes nothing', () => {

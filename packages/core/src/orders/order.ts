@@ -92,6 +92,11 @@ export class Order {
   #amendment:
     | { quantityUnits: number; price: number | undefined; triggerPrice: number | undefined }
     | undefined;
+  /**
+   * Trade ids applied, for duplicate detection: the first in a field, the rest in a set made at
+   * the second fill (most orders fill once, and a set per order cost ~150 bytes).
+   */
+  #firstTradeId: string | undefined;
   #tradeIds: Set<string> | undefined;
   #reason: string | undefined;
   #tsSubmitted: UnixMicros | undefined;
@@ -364,7 +369,7 @@ export class Order {
    * AccountingError `PRECISION_EXCEEDED` if price or quantity exceed the instrument precision.
    */
   fill(tradeId: string, price: number, quantity: number, ts: UnixMicros): boolean {
-    if (this.#tradeIds?.has(tradeId) === true) return false;
+    if (this.hasTrade(tradeId)) return false;
     const units = this.#units(quantity, 'fill quantity');
     const priceUnits = toUnits(price, this.#pricePrecision, 'fill price', this.instrumentId);
     const filled = this.#filledUnits + units;
@@ -379,8 +384,12 @@ export class Order {
     const to = this.#target(complete ? 'FILL_COMPLETE' : 'FILL_PARTIAL');
     this.#filledUnits = filled;
     this.#fillValue += BigInt(priceUnits) * BigInt(units);
-    this.#tradeIds ??= new Set();
-    this.#tradeIds.add(tradeId);
+    if (this.#firstTradeId === undefined) {
+      this.#firstTradeId = tradeId;
+    } else {
+      this.#tradeIds ??= new Set();
+      this.#tradeIds.add(tradeId);
+    }
     this.#accepted = true;
     if (complete) {
       this.#cancelPending = false;
@@ -402,7 +411,7 @@ export class Order {
 
   /** True when `tradeId` has already been applied to this order. */
   hasTrade(tradeId: string): boolean {
-    return this.#tradeIds?.has(tradeId) === true;
+    return tradeId === this.#firstTradeId || this.#tradeIds?.has(tradeId) === true;
   }
 
   /**

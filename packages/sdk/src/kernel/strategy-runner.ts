@@ -409,9 +409,9 @@ export class StrategyRunner {
       quantity: changes.quantity ?? order.quantity,
       reduceOnly: order.reduceOnly,
       postOnly: order.postOnly,
-      ...(price === undefined ? {} : { price }),
-      ...(triggerPrice === undefined ? {} : { triggerPrice }),
     };
+    if (price !== undefined) intent.price = price;
+    if (triggerPrice !== undefined) intent.triggerPrice = triggerPrice;
     s.route(intent);
   }
 }
