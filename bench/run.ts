@@ -25,7 +25,13 @@ import {
   resetCalibration,
   withCalibration,
 } from './harness.js';
-import { backtestBarsSuite, backtestL1Suite, backtestLatencySuite } from './suites/backtest.js';
+import {
+  backtestBarsNoLatencySuite,
+  backtestBarsNoOrdersSuite,
+  backtestBarsSuite,
+  backtestL1Suite,
+  backtestLatencySuite,
+} from './suites/backtest.js';
 import { backtestVenueSuite } from './suites/backtest-venue.js';
 import { busSuite } from './suites/core-bus.js';
 import { codecSuite } from './suites/core-codec.js';
@@ -45,6 +51,8 @@ export const SUITES: readonly BenchSuite[] = [
   backtestVenueSuite,
   backtestL1Suite,
   backtestBarsSuite,
+  backtestBarsNoLatencySuite,
+  backtestBarsNoOrdersSuite,
   backtestLatencySuite,
   nativeRingSuite,
   sweepsSuite,
@@ -63,6 +71,8 @@ export const QUICK_SUITES: readonly string[] = [
   'backtest-venue',
   'backtest-l1',
   'backtest-bars',
+  'backtest-bars-no-latency',
+  'backtest-bars-no-orders',
   'backtest-latency',
 ];
 
