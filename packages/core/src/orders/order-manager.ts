@@ -262,6 +262,7 @@ export class OrderManager {
   applyAck(ack: OrderAck): ApplyOutcome {
     const order = this.#locate(ack.clientOrderId, ack.venueOrderId);
     const before = openLeaves(order);
+    const venueIdBefore = order.venueOrderId;
     const ts = ack.tsEvent;
     const reason = ack.reason ?? 'rejected by venue';
     let changed: boolean;
@@ -276,7 +277,7 @@ export class OrderManager {
         changed = ack.accepted ? order.cancel(ack.reason, ts) : order.rejectCancel(reason, ts);
         break;
     }
-    this.#indexVenueId(order);
+    this.#indexVenueId(order, venueIdBefore);
     return this.#settle(order, before, changed, ts);
   }
 
@@ -300,9 +301,10 @@ export class OrderManager {
       return 'duplicate';
     }
     const before = openLeaves(order);
+    const venueIdBefore = order.venueOrderId;
     let changed = order.fill(fill.tradeId, fill.price, fill.quantity, fill.tsEvent);
     if (order.venueOrderId === undefined) changed = order.recordVenueOrderId(fill.venueOrderId) || changed;
-    this.#indexVenueId(order);
+    this.#indexVenueId(order, venueIdBefore);
     return this.#settle(order, before, changed, fill.tsEvent);
   }
 
@@ -317,6 +319,7 @@ export class OrderManager {
   applyStatus(update: OrderUpdate): ApplyOutcome {
     const order = this.#locate(update.clientOrderId, update.venueOrderId);
     const before = openLeaves(order);
+    const venueIdBefore = order.venueOrderId;
     const ts = update.tsEvent;
     let changed: boolean;
     switch (update.status) {
@@ -338,13 +341,13 @@ export class OrderManager {
       default:
         if (update.venueOrderId !== undefined && order.venueOrderId === undefined) {
           order.recordVenueOrderId(update.venueOrderId);
-          this.#indexVenueId(order);
+          this.#indexVenueId(order, venueIdBefore);
           return this.#settle(order, before, true, ts);
         }
         this.#ignored++;
         return 'ignored';
     }
-    this.#indexVenueId(order);
+    this.#indexVenueId(order, venueIdBefore);
     return this.#settle(order, before, changed, ts);
   }
 
@@ -382,11 +385,13 @@ export class OrderManager {
     return order;
   }
 
-  #indexVenueId(order: Order): void {
+  /**
+   * Indexes the order by its venue id when a message gave it one (`before`: the id it had).
+   * Only a change is indexed: a lookup of each message's id cost a map probe per ack and fill.
+   */
+  #indexVenueId(order: Order, before: string | undefined): void {
     const venueOrderId = order.venueOrderId;
-    if (venueOrderId !== undefined && this.#byVenueId.get(venueOrderId) !== order) {
-      this.#byVenueId.set(venueOrderId, order);
-    }
+    if (venueOrderId !== undefined && venueOrderId !== before) this.#byVenueId.set(venueOrderId, order);
   }
 
   #totalsFor(instrumentId: string, sizePrecision?: number): Totals {
