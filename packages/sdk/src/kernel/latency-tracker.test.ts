@@ -70,6 +70,31 @@ describe('LatencyTracker', () => {
     near(span(t, 'ingest→publish').p50Us, 950);
   });
 
+  it('keeps interleaved orders apart, and tracks an id again once its first life ended', () => {
+    const { at } = tracker();
+    at(0).ingest();
+    at(1_000).signal('a');
+    at(2_000).signal('b');
+    at(3_000).mark('a', 'submit');
+    at(7_000).mark('b', 'submit');
+    at(8_000).mark('a', 'submit'); // already marked: ignored, also when it was not the last id
+    at(9_000).mark('b', 'publish');
+    at(10_000).mark('a', 'publish');
+    let t = at(0);
+    expect(span(t, 'ingest→submit').count).toBe(2);
+    near(span(t, 'ingest→submit').p50Us, 3);
+    near(span(t, 'ingest→submit').maxUs, 7);
+    // 'a' finished: a new order under the same id starts from its own checkpoints.
+    at(20_000).ingest();
+    at(21_000).signal('a');
+    at(22_000).mark('a', 'submit');
+    at(30_000).mark('a', 'publish');
+    t = at(0);
+    expect(span(t, 'ingest→submit').count).toBe(3);
+    near(span(t, 'ingest→publish').maxUs, 10);
+    expect(span(t, 'ingest→publish').count).toBe(3);
+  });
+
   it('counts the pre-fill spans of an order closed without a fill, and skips spans it never reached', () => {
     const { at } = tracker();
     at(0).ingest();

@@ -72,6 +72,13 @@ export class LatencyTracker {
   readonly #histograms = LATENCY_SPANS.map(() => new LatencyHistogram(60_000_000_000));
   #ingest = Number.NaN;
   #engine = Number.NaN;
+  /**
+   * The order of the last lookup and its slot: an order's checkpoints mostly come in runs
+   * (signal, risk, submit; ack, fill, publish), and a string compare against the last id is
+   * cheaper than a map probe.
+   */
+  #lastId: string | undefined;
+  #lastSlot = -1;
 
   /** `nowNs` returns monotonic nanoseconds; the default reads `performance.now()`. */
   constructor(nowNs?: () => number) {
@@ -109,12 +116,24 @@ export class LatencyTracker {
     marks[row + 1] = this.#engine;
     marks[row + 2] = this.#read();
     this.#open.set(clientOrderId, slot);
+    this.#lastId = clientOrderId;
+    this.#lastSlot = slot;
+  }
+
+  /** The slot of a tracked order, or -1. */
+  #slotOf(clientOrderId: string): number {
+    if (clientOrderId === this.#lastId) return this.#lastSlot;
+    const slot = this.#open.get(clientOrderId);
+    if (slot === undefined) return -1;
+    this.#lastId = clientOrderId;
+    this.#lastSlot = slot;
+    return slot;
   }
 
   /** Marks a checkpoint of a tracked order (the first time only). */
   mark(clientOrderId: string, checkpoint: LatencyCheckpoint): void {
-    const slot = this.#open.get(clientOrderId);
-    if (slot === undefined) return;
+    const slot = this.#slotOf(clientOrderId);
+    if (slot < 0) return;
     const at = slot * MARKS + INDEX[checkpoint];
     if (Number.isNaN(this.#marks[at]!)) this.#marks[at] = this.#read();
     if (checkpoint === 'publish') this.#finish(clientOrderId, slot);
@@ -122,8 +141,8 @@ export class LatencyTracker {
 
   /** Stops tracking an order that closed without a fill (its pre-fill spans still count). */
   close(clientOrderId: string): void {
-    const slot = this.#open.get(clientOrderId);
-    if (slot !== undefined) this.#finish(clientOrderId, slot);
+    const slot = this.#slotOf(clientOrderId);
+    if (slot >= 0) this.#finish(clientOrderId, slot);
   }
 
   /** Percentiles of every span measured so far. */
@@ -145,6 +164,7 @@ export class LatencyTracker {
 
   #finish(clientOrderId: string, slot: number): void {
     this.#open.delete(clientOrderId);
+    if (clientOrderId === this.#lastId) this.#lastId = undefined;
     const marks = this.#marks;
     const row = slot * MARKS;
     for (let i = 0; i < SPAN_FROM.length; i++) {
