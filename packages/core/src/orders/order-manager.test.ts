@@ -110,6 +110,49 @@ describe('OrderManager', () => {
     expect(orders.get('a-2')?.status).toBe('SUBMITTED');
   });
 
+  it('keeps the most recently closed orders within retainClosed, and every open order', () => {
+    const clock = new SimClock(T0);
+    const orders = new OrderManager({ clock, instruments: instrumentMap(), retainClosed: 2 });
+    const open = (id: string, venueId: string) => {
+      orders.create(intent({ clientOrderId: id, quantity: 10 }));
+      orders.submitted(id);
+      orders.applyAck(ack({ clientOrderId: id, venueOrderId: venueId }));
+    };
+    open('o-1', 'V1');
+    open('o-2', 'V2');
+    open('keep', 'VK');
+    orders.create(intent({ clientOrderId: 'd-1' }));
+    orders.deny('d-1', 'risk'); // closed without ever opening: counts as closed
+    orders.applyFill(fill({ clientOrderId: 'o-1', tradeId: 'T1', quantity: 10 }));
+    expect(orders.get('d-1')?.status).toBe('DENIED');
+    orders.applyFill(fill({ clientOrderId: 'o-2', tradeId: 'T2', quantity: 10 }));
+    // Three closed (d-1, o-1, o-2): the first to close is forgotten, by both ids.
+    expect(orders.get('d-1')).toBeUndefined();
+    expect(orders.get('o-1')?.status).toBe('FILLED');
+    expect(orders.get('o-2')?.status).toBe('FILLED');
+    expect(orders.get('keep')?.status).toBe('ACCEPTED');
+    open('o-3', 'V3');
+    orders.applyFill(fill({ clientOrderId: 'o-3', tradeId: 'T3', quantity: 10 }));
+    expect(orders.get('o-1')).toBeUndefined();
+    expect(orders.getByVenueId('V1')).toBeUndefined();
+    expect(orders.getByVenueId('V2')?.clientOrderId).toBe('o-2');
+    expect([...orders.orders()].map((o) => o.clientOrderId)).toEqual(['o-2', 'keep', 'o-3']);
+    // A late message for a forgotten order is an error, not a silent change.
+    expect(() => orders.applyFill(fill({ clientOrderId: 'o-1', tradeId: 'T1', quantity: 10 }))).toThrow(
+      /not tracked/,
+    );
+    expect(orders.openCount()).toBe(1);
+  });
+
+  it('refuses a retention that is not a whole number', () => {
+    const clock = new SimClock(T0);
+    for (const retainClosed of [-1, 1.5, Number.NaN]) {
+      expect(() => new OrderManager({ clock, instruments: instrumentMap(), retainClosed })).toThrow(
+        /retainClosed/,
+      );
+    }
+  });
+
   it('keeps open totals equal to a recount over random request/answer sequences', () => {
     const step = fc.record({
       order: fc.integer({ min: 0, max: 5 }),

@@ -1,5 +1,5 @@
 import type { Clock, UnixMicros } from '../clock/index.js';
-import { OrderError } from '../errors/index.js';
+import { InvalidArgumentError, OrderError } from '../errors/index.js';
 import { pow10 } from '../portfolio/fixed-point.js';
 import type { FillEvent, OrderAck, OrderIntent, OrderUpdate } from '../schemas/index.js';
 import type { InstrumentSource } from './instrument-source.js';
@@ -45,6 +45,13 @@ export interface OrderManagerOptions {
   readonly instruments: InstrumentSource;
   /** Receives an `OrderUpdate` after every transition that changed an order. */
   readonly onUpdate?: (update: OrderUpdate) => void;
+  /**
+   * How many closed orders (filled, canceled, rejected, expired, denied) stay tracked, the most
+   * recently closed kept: an older one is forgotten (`get` no longer finds it, and a late venue
+   * message for it is `ORDER_NOT_FOUND`). Keeps a long-running process's memory bounded; default
+   * unlimited. Open orders are always tracked.
+   */
+  readonly retainClosed?: number;
 }
 
 class Totals implements OpenOrderTotals {
@@ -68,9 +75,13 @@ interface Counter {
   count: number;
 }
 
-/** Quantity left in an open order, in size units; -1 when the order is not open. */
+/** {@link openLeaves} of an order in a terminal state. */
+const CLOSED = -2;
+
+/** Quantity left in an open order, in size units; -1 before it is open, {@link CLOSED} after. */
 function openLeaves(order: Order): number {
-  return order.isOpen ? order.quantityUnits - order.filledUnits : -1;
+  if (order.isOpen) return order.quantityUnits - order.filledUnits;
+  return order.isClosed ? CLOSED : -1;
 }
 
 /**
@@ -104,6 +115,10 @@ export class OrderManager {
   readonly #open = new Set<Order>();
   readonly #totals = new Map<string, Totals>();
   readonly #strategyCounts = new Map<string, Counter>();
+  readonly #retainClosed: number;
+  /** Closed orders in the order they closed, from `#closedHead` on (when retention is limited). */
+  readonly #closed: (Order | undefined)[] = [];
+  #closedHead = 0;
   #created = 0;
   #updates = 0;
   #duplicateFills = 0;
@@ -114,6 +129,11 @@ export class OrderManager {
     this.#clock = options.clock;
     this.#instruments = options.instruments;
     this.#onUpdate = options.onUpdate;
+    const retain = options.retainClosed ?? Number.POSITIVE_INFINITY;
+    if (!(retain >= 0) || (Number.isFinite(retain) && !Number.isInteger(retain))) {
+      throw new InvalidArgumentError('OrderManager retainClosed', retain, 'a whole number ≥ 0');
+    }
+    this.#retainClosed = retain;
   }
 
   /** Counters (a snapshot). */
@@ -155,7 +175,7 @@ export class OrderManager {
     return this.#byVenueId.get(venueOrderId);
   }
 
-  /** Every tracked order (open and closed, until purged), in creation order. */
+  /** Every tracked order (open, and closed until purged or beyond `retainClosed`), in creation order. */
   orders(): IterableIterator<Order> {
     return this.#orders.values();
   }
@@ -351,6 +371,23 @@ export class OrderManager {
     return this.#settle(order, before, changed, ts);
   }
 
+  /** Queues an order that just closed; forgets the oldest closed ones beyond the retention. */
+  #retire(order: Order): void {
+    this.#closed.push(order);
+    while (this.#closed.length - this.#closedHead > this.#retainClosed) {
+      const old = this.#closed[this.#closedHead]!;
+      this.#closed[this.#closedHead++] = undefined;
+      if (this.#orders.get(old.clientOrderId) === old) this.#orders.delete(old.clientOrderId);
+      const venueOrderId = old.venueOrderId;
+      if (venueOrderId !== undefined && this.#byVenueId.get(venueOrderId) === old)
+        this.#byVenueId.delete(venueOrderId);
+    }
+    if (this.#closedHead > 4096 && this.#closedHead * 2 > this.#closed.length) {
+      this.#closed.splice(0, this.#closedHead);
+      this.#closedHead = 0;
+    }
+  }
+
   /** Stops tracking closed orders whose last event is before `beforeUs`; returns how many. */
   purge(beforeUs: UnixMicros): number {
     let removed = 0;
@@ -416,6 +453,9 @@ export class OrderManager {
   /** Re-totals open orders after a change and emits the update. */
   #settle(order: Order, before: number, changed: boolean, tsEvent: UnixMicros): ApplyOutcome {
     const after = openLeaves(order);
+    if (after !== before && after === CLOSED && this.#retainClosed !== Number.POSITIVE_INFINITY) {
+      this.#retire(order);
+    }
     if (after !== before) {
       const totals = this.#totalsFor(order.instrumentId);
       const wasOpen = before >= 0;

@@ -193,6 +193,16 @@ describe('Kernel', () => {
     expect(kernel.portfolio.position(BTC.id)?.quantity ?? 0).toBeCloseTo(net, 9);
   });
 
+  it('keeps only the most recently closed orders within retainClosedOrders, and trades the same', async () => {
+    const all = await run();
+    const bounded = await run({ retainClosedOrders: 3 });
+    const closed = [...bounded.kernel.orders.orders()].filter((o) => o.isClosed);
+    expect(bounded.kernel.stats.intents).toBeGreaterThan(5);
+    expect(closed.length).toBe(3);
+    // Forgetting closed orders changes no decision.
+    expect(JSON.stringify(bounded.recorded)).toBe(JSON.stringify(all.recorded));
+  });
+
   it('is deterministic: the same input gives the same recorded events', async () => {
     const a = await run();
     const b = await run();

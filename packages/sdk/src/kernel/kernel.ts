@@ -123,6 +123,12 @@ export interface KernelConfig {
   readonly snapshotIntervalUs?: number;
   /** Measure the order latency checkpoints (default true). */
   readonly latency?: boolean;
+  /**
+   * Closed orders the order manager keeps (the most recently closed; open orders are always
+   * kept), so a long-running process does not grow without bound; default 100,000. `ctx.order`
+   * no longer finds an order beyond it.
+   */
+  readonly retainClosedOrders?: number;
   /** Receives log lines (default: warnings and errors to stderr). */
   readonly log?: (line: LogLine) => void;
 }
@@ -243,6 +249,7 @@ export class Kernel {
     this.orders = new OrderManager({
       clock: this.clock,
       instruments: source,
+      retainClosed: config.retainClosedOrders ?? 100_000,
       onUpdate: (update) => {
         if (update.status === 'FILLED' || update.status === 'CANCELED' || update.status === 'REJECTED') {
           if (update.status !== 'FILLED') this.latency?.close(update.clientOrderId);

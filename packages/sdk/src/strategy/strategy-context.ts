@@ -171,7 +171,10 @@ export interface StrategyContext<P> {
   flatten(instrumentId?: string): void;
   /** The strategy's signed position in an instrument (0 when flat). */
   position(instrumentId: string): number;
-  /** One of the strategy's orders. */
+  /**
+   * One of the strategy's orders: any open one, or a closed one among the most recently closed
+   * (the kernel's `retainClosedOrders`, 100,000 by default).
+   */
   order(clientOrderId: ClientOrderId): OrderView | undefined;
   /** The strategy's open orders, of one instrument or all. */
   openOrders(instrumentId?: string): readonly OrderView[];
