@@ -1012,13 +1012,14 @@ export class MatchingEngine {
     else if (bar.timeframe !== this.#barTimeframe) return 'ignored-timeframe';
     if (bar.tsOpen < this.#lastBarEnd) return 'ignored-stale';
     const spec = this.spec;
-    const open = spec.ticks(bar.open);
-    const high = spec.ticks(bar.high);
-    const low = spec.ticks(bar.low);
     const close = spec.ticks(bar.close);
-    barPathPoints(this.#barPath, open, high, low, close, this.#path);
     this.#eventUs = bar.tsOpen;
+    // The bar's path matters only to orders (the usual bar has none to work on).
     if (this.#hasOrders()) {
+      const open = spec.ticks(bar.open);
+      const high = spec.ticks(bar.high);
+      const low = spec.ticks(bar.low);
+      barPathPoints(this.#barPath, open, high, low, close, this.#path);
       this.#collectHits(open, low, high);
       this.#tradeSize = bar.volume;
       this.#processHits(low, high);
