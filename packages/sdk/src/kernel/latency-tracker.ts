@@ -55,9 +55,10 @@ const SPAN_TO = LATENCY_SPANS.map(([, to]) => INDEX[to]);
 
 /**
  * Records the checkpoints of each order on a high-resolution monotonic timer and summarises
- * them as histograms with HdrHistogram's bucket layout (3 significant digits). This measures the process's own processing time: it reads a timer but
- * never feeds it back into a decision, so a backtest stays deterministic. Orders are tracked
- * from `signal` until their first fill is published (or they close).
+ * them as histograms with HdrHistogram's bucket layout (3 significant digits). This measures the
+ * process's own processing time: it reads a timer but never feeds it back into a decision, so a
+ * backtest stays deterministic. Orders are tracked from `signal` until their first fill is
+ * published (or they close).
  */
 export class LatencyTracker {
   readonly #now: (() => number) | undefined;
