@@ -56,6 +56,36 @@ describe('fixed point', () => {
     expect(roundToUnits(0.375, 2)).toBe(38);
   });
 
+  it('converts money units to the nearest double for up to 8 decimals, and within one ulp beyond', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 34n), max: 10n ** 34n }), (units) => {
+        const got = scaledToNumber(units, 18);
+        const exact = Number(new D(units.toString()).div(new D(10).pow(18)).toString());
+        const ulp = Math.max(Number.MIN_VALUE, Math.abs(exact) * Number.EPSILON);
+        expect(Math.abs(got - exact)).toBeLessThanOrEqual(ulp);
+        // The split must give the same sign and integer part a split of the decimal string gives.
+        expect(Math.trunc(got)).toBe(Math.trunc(Number(formatScaled(units, 18))));
+      }),
+      { numRuns: 2000 },
+    );
+    // n × 10^-d with d ≤ 8, held at 18 decimals, reads back as the double nearest the decimal
+    // (a split conversion read 1.2249 as 1.2248999999999999).
+    expect(scaledToNumber(12_249n * 10n ** 14n, 18)).toBe(1.2249);
+    expect(scaledToNumber(-59_842n * 10n ** 14n, 18)).toBe(-5.9842);
+    expect(scaledToNumber(490_413_056n * 10n ** 10n, 18)).toBe(4.90413056);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }),
+        fc.integer({ min: 0, max: 8 }),
+        (n, d) => {
+          const units = BigInt(n) * 10n ** BigInt(18 - d);
+          expect(scaledToNumber(units, 18)).toBe(Number(formatScaled(BigInt(n), d)));
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+
   it('divides with half-even rounding exactly like decimal.js', () => {
     fc.assert(
       fc.property(

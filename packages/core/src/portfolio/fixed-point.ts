@@ -210,20 +210,37 @@ export function formatScaled(units: bigint, decimals: number): string {
   return negative && body !== '0' ? `-${body}` : body;
 }
 
+/** Decimals at or below which {@link scaledToNumber} returns the double nearest the decimal. */
+const SHORT_DECIMALS = 8;
+const MAX_SAFE_N = 9007199254740991n;
+
 /**
- * Converts a count of 10^-`decimals` units to a double: exact integers below 2^53 are correctly
- * rounded; larger counts (money at 10^-18) split into whole and fractional parts, which is within
- * one unit in the last place and exact for amounts with few decimals. This is the reporting and
- * risk view; the exact value stays a bigint.
+ * Converts a count of 10^-`decimals` units to a double. The result is the double nearest the
+ * exact decimal (as `Number` of its decimal string would give) whenever the count is a safe
+ * integer, or the amount has at most 8 decimals and, at 8 decimals, is a safe integer count (an
+ * amount of up to ~9 × 10^7 with 8 decimals, or proportionally more with fewer): one exact
+ * division then rounds once. Otherwise (longer or larger amounts: money at 10^-18 after an
+ * average-cost split) whole and fractional parts are converted apart, which is within one unit
+ * in the last place. This is the reporting and risk view; the exact value stays a bigint.
  */
 export function scaledToNumber(units: bigint, decimals: number): number {
   if (decimals <= 22) {
     // Exact integers below 2^53 divide by an exact power of ten with one correct rounding.
-    if (units >= -9007199254740991n && units <= 9007199254740991n) return Number(units) / pow10(decimals);
+    if (units >= -MAX_SAFE_N && units <= MAX_SAFE_N) return Number(units) / pow10(decimals);
+    if (decimals > SHORT_DECIMALS) {
+      // At most 8 decimals: the same single rounding, at 8 decimals. (Converting whole and
+      // fraction apart rounds twice, and read 1.2249 as 1.2248999999999999.)
+      const step = pow10n(decimals - SHORT_DECIMALS);
+      if (units % step === 0n) {
+        const short = units / step;
+        if (short >= -MAX_SAFE_N && short <= MAX_SAFE_N) return Number(short) / pow10(SHORT_DECIMALS);
+      }
+    }
     const scale = pow10n(decimals);
     const whole = units / scale;
-    if (whole >= -9007199254740991n && whole <= 9007199254740991n) {
-      return Number(whole) + Number(units - whole * scale) / pow10(decimals);
+    if (whole >= -MAX_SAFE_N && whole <= MAX_SAFE_N) {
+      // `%` truncates like `/`, so this is units - whole × scale in one bigint operation, not two.
+      return Number(whole) + Number(units % scale) / pow10(decimals);
     }
   }
   return Number(formatScaled(units, decimals));
