@@ -153,6 +153,8 @@ export class SimulatedVenue implements ExecutionGateway {
   #seq = 0;
   #orderSeq = 0;
   #tradeSeq = 0;
+  /** Trade ids are this prefix and the trade's sequence number (`fillDetail` reads them back). */
+  readonly #tradePrefix: string;
   #requests = 0;
   #rejected = 0;
   #fillCount = 0;
@@ -198,6 +200,7 @@ export class SimulatedVenue implements ExecutionGateway {
     this.#retention = requireNumber('SimulatedVenue retention', options.retention ?? 100_000, 1);
     const barPath = checkIntrabarPath(options.barPath ?? 'nearest-extreme-first');
     this.id = id;
+    this.#tradePrefix = `${id}-T`;
     this.mode = options.mode;
     this.#clock = options.clock;
     this.#fees = options.feeModel ?? noFees;
@@ -410,7 +413,7 @@ export class SimulatedVenue implements ExecutionGateway {
 
   /** A fill's itemised fees, by trade id (within the retention). */
   fillDetail(tradeId: string): FillDetail | undefined {
-    const prefix = `${this.id}-T`;
+    const prefix = this.#tradePrefix;
     if (!tradeId.startsWith(prefix)) return undefined;
     const detail = this.#details[Number(tradeId.slice(prefix.length)) - this.#detailsBase];
     // The id must be the one issued, not merely the same number ("-T01", "-T1.0").
@@ -724,7 +727,7 @@ export class SimulatedVenue implements ExecutionGateway {
       strategyId: order.strategyId,
       instrumentId: order.instrumentId,
       venueOrderId: order.venueOrderId,
-      tradeId: `${this.id}-T${++this.#tradeSeq}`,
+      tradeId: `${this.#tradePrefix}${++this.#tradeSeq}`,
       side: order.side,
       price,
       quantity,

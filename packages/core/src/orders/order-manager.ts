@@ -453,10 +453,8 @@ export class OrderManager {
   /** Re-totals open orders after a change and emits the update. */
   #settle(order: Order, before: number, changed: boolean, tsEvent: UnixMicros): ApplyOutcome {
     const after = openLeaves(order);
-    if (after !== before && after === CLOSED && this.#retainClosed !== Number.POSITIVE_INFINITY) {
-      this.#retire(order);
-    }
     if (after !== before) {
+      if (after === CLOSED && this.#retainClosed !== Number.POSITIVE_INFINITY) this.#retire(order);
       const totals = this.#totalsFor(order.instrumentId);
       const wasOpen = before >= 0;
       const isOpen = after >= 0;
